@@ -1,0 +1,12 @@
+//! netmon-pcap: packet captures for netmon.
+//!
+//! Planned layers: pcap and pcapng readers and writers (`file`),
+//! zero-copy wire formats with owned representations (`wire`), flows,
+//! two-sided capture correlation and the capture-sync protocol. This crate
+//! is being built; today it only re-exports the shared model it builds on.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
+pub use netmon_core as core;

@@ -1,0 +1,159 @@
+//! Test support shared by netmon's crates (a dev-dependency only).
+//!
+//! # The corpus
+//!
+//! Real-world files nobody on the team wrote (T4 statistics, SNMP captures,
+//! USM test vectors) live beside the project, not in it. Tests find the
+//! folder through the `NETMON_CORPUS` environment variable, else
+//! `../shared/corpus` from the workspace root.
+//!
+//! A test built on the corpus asks for its file with [`corpus_file`]:
+//!
+//! ```
+//! # fn main() {
+//! let Some(path) = netmon_testkit::corpus_file("t4/test_data.csv") else {
+//!     return; // skipped, and the reason was printed
+//! };
+//! assert!(path.is_file());
+//! # }
+//! ```
+//!
+//! Where the corpus is absent the call prints why the test is skipped and
+//! returns `None`; under CI (`CI=true`) it panics instead, so that a test
+//! cannot pass by silently skipping there.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The environment variable that points at the corpus folder.
+pub const CORPUS_ENV: &str = "NETMON_CORPUS";
+
+/// The workspace root (the folder of the root `Cargo.toml`).
+pub fn workspace_root() -> PathBuf {
+    // This crate lives at <root>/crates/netmon-testkit.
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Where the corpus should be: `$NETMON_CORPUS`, else
+/// `<workspace root>/../shared/corpus`. It may not exist.
+pub fn corpus_dir() -> PathBuf {
+    match std::env::var_os(CORPUS_ENV) {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => workspace_root().join("..").join("shared").join("corpus"),
+    }
+}
+
+/// True when running under CI (`CI` set to `true` or `1`).
+pub fn in_ci() -> bool {
+    matches!(
+        std::env::var("CI").as_deref().map(str::to_ascii_lowercase).as_deref(),
+        Ok("true" | "1")
+    )
+}
+
+/// What to do about a missing corpus file, decided apart from the
+/// environment so that it can be tested.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    /// The file is there.
+    Found(PathBuf),
+    /// Not there; the test should skip with this reason.
+    Skip(String),
+    /// Not there under CI; the test must fail with this reason.
+    Fail(String),
+}
+
+/// Looks for `relative` under `dir`.
+pub fn lookup(dir: &Path, relative: &str, ci: bool) -> Lookup {
+    let path = dir.join(relative);
+    if path.exists() {
+        return Lookup::Found(path);
+    }
+    let reason = if dir.is_dir() {
+        format!(
+            "corpus file {relative} is missing from {} (set {CORPUS_ENV} to another corpus?)",
+            dir.display()
+        )
+    } else {
+        format!(
+            "the corpus folder {} is absent (set {CORPUS_ENV} to where it is)",
+            dir.display()
+        )
+    };
+    if ci {
+        Lookup::Fail(format!("{reason}; CI=true requires the corpus"))
+    } else {
+        Lookup::Skip(reason)
+    }
+}
+
+/// Prints a skip notice straight to the process's stderr, past the test
+/// harness's output capture, so that it shows even for passing tests.
+pub fn print_skip(reason: &str) {
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("a test")
+        .to_string();
+    let _ = writeln!(std::io::stderr().lock(), "SKIPPED {test}: {reason}");
+}
+
+/// The path of a corpus file or folder (`t4/test_data.csv`, `snmp/pcap`).
+///
+/// Absent: prints the skip reason and returns `None`, or panics under CI.
+#[track_caller]
+pub fn corpus_file(relative: &str) -> Option<PathBuf> {
+    match lookup(&corpus_dir(), relative, in_ci()) {
+        Lookup::Found(path) => Some(path),
+        Lookup::Skip(reason) => {
+            print_skip(&reason);
+            None
+        }
+        Lookup::Fail(reason) => panic!("{reason}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn found_skip_or_fail() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("t4")).unwrap();
+        std::fs::write(dir.path().join("t4/a.csv"), b"x").unwrap();
+        assert_eq!(
+            lookup(dir.path(), "t4/a.csv", true),
+            Lookup::Found(dir.path().join("t4/a.csv"))
+        );
+        match lookup(dir.path(), "t4/b.csv", false) {
+            Lookup::Skip(r) => assert!(r.contains("t4/b.csv is missing"), "{r}"),
+            other => panic!("{other:?}"),
+        }
+        let absent = dir.path().join("nowhere");
+        match lookup(&absent, "t4/a.csv", false) {
+            Lookup::Skip(r) => assert!(r.contains("is absent"), "{r}"),
+            other => panic!("{other:?}"),
+        }
+        match lookup(&absent, "t4/a.csv", true) {
+            Lookup::Fail(r) => assert!(r.contains("CI=true"), "{r}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn default_corpus_is_beside_the_workspace() {
+        let root = workspace_root();
+        assert!(root.join("Cargo.toml").is_file(), "{}", root.display());
+        assert!(root.join("crates/netmon-testkit").is_dir());
+        if std::env::var_os(CORPUS_ENV).is_none() {
+            assert_eq!(corpus_dir(), root.join("../shared/corpus"));
+        }
+    }
+}
