@@ -15,9 +15,13 @@ use netmon::core::{Aggregation, Frame, Resample};
 const S: i64 = 1_000_000_000;
 
 fn node_file(columns: usize, offset_ms: i64, prefix: &str) -> Frame {
-    let index: Vec<i64> = (0..1440).map(|i| i * 60 * S + offset_ms * 1_000_000 + i * 1_000_000).collect();
+    let index: Vec<i64> = (0..1440)
+        .map(|i| i * 60 * S + offset_ms * 1_000_000 + i * 1_000_000)
+        .collect();
     let cols = (0..columns).map(|c| {
-        let values = (0..1440).map(|i| ((i * 7 + c as i64 * 13) % 1000) as f64).collect();
+        let values = (0..1440)
+            .map(|i| ((i * 7 + c as i64 * 13) % 1000) as f64)
+            .collect();
         (format!("{prefix}{c}"), values)
     });
     Frame::from_columns(index, cols).expect("valid frame")
@@ -40,7 +44,10 @@ fn bench(c: &mut Criterion) {
     });
     let r = Resample::new(Duration::from_secs(900)).expect("period");
     g.bench_function("resample 15min mean+max 531 cols", |b| {
-        b.iter(|| r.apply_many(black_box(&files[0]), &[Aggregation::Mean, Aggregation::Max]).expect("resample"))
+        b.iter(|| {
+            r.apply_many(black_box(&files[0]), &[Aggregation::Mean, Aggregation::Max])
+                .expect("resample")
+        })
     });
     g.finish();
 }

@@ -18,3 +18,8 @@ pub use netmon_core as core;
 pub use netmon_pcap as pcap;
 pub use netmon_snmp as snmp;
 pub use netmon_t4 as t4;
+
+/// The README's Rust examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

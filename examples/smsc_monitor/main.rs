@@ -49,7 +49,7 @@ struct Args {
     #[arg(long, value_enum, default_value_t = MergeMode::Nearest)]
     merge: MergeMode,
     /// Tolerance of the nearest merge, in seconds.
-    #[arg(long, default_value_t = 2.0)]
+    #[arg(long, default_value_t = 2.0, allow_hyphen_values = true)]
     tolerance: f64,
     /// Report period, in minutes.
     #[arg(long, default_value_t = 15)]
@@ -76,7 +76,10 @@ fn smsc_node(system: u16, node: u16, now: Timestamp, skew_ms: i64) -> SampleBatc
         value,
     };
     let mut samples = vec![
-        s("[MON.SYST]Cpu Busy", (load * 70.0 + noise * 10.0).min(100.0)),
+        s(
+            "[MON.SYST]Cpu Busy",
+            (load * 70.0 + noise * 10.0).min(100.0),
+        ),
         s("SMH_MT_SUBMITTED", (load * 900.0 + noise * 50.0) * scale),
         s("SMH_MT_DELIVERED", (load * 870.0 + noise * 40.0) * scale),
         s("GIW_SRI_SM", (load * 400.0 + noise * 20.0) * scale),
@@ -124,9 +127,7 @@ async fn run_system(args: &Args, system: u16, start: Timestamp) -> anyhow::Resul
     }
     let refs: Vec<&Frame> = nodes.iter().collect();
     let mut merged = match args.merge {
-        MergeMode::Nearest => {
-            Frame::merge_nearest(&refs, Duration::from_secs_f64(args.tolerance))?
-        }
+        MergeMode::Nearest => Frame::merge_nearest(&refs, Duration::from_secs_f64(args.tolerance))?,
         MergeMode::Union => Frame::merge_union(&refs)?,
     };
     merged.tags_mut().system = Some(name.clone());
@@ -138,7 +139,9 @@ async fn run_system(args: &Args, system: u16, start: Timestamp) -> anyhow::Resul
 
     std::fs::create_dir_all(&args.store)
         .with_context(|| format!("creating {}", args.store.display()))?;
-    let path = args.store.join(format!("{name}_{}.csv", start.format("%Y%m%d")));
+    let path = args
+        .store
+        .join(format!("{name}_{}.csv", start.format("%Y%m%d")));
     let tmp = path.with_extension("csv.tmp");
     let file = std::fs::File::create(&tmp).with_context(|| format!("writing {}", tmp.display()))?;
     merged.write_csv(std::io::BufWriter::new(file))?;
@@ -200,13 +203,12 @@ fn print_summary(r: &SystemResult, period_min: u32) {
     for (name, means) in r.mean.columns() {
         let maxes = r.max.column(name).unwrap_or(&[]);
         let stats = netmon::core::ColumnStats::of(means);
-        let (busiest, peak) = maxes
-            .iter()
-            .enumerate()
-            .filter(|(_, v)| !v.is_nan())
-            .fold((None, f64::NEG_INFINITY), |(bi, bv), (i, &v)| {
+        let (busiest, peak) = maxes.iter().enumerate().filter(|(_, v)| !v.is_nan()).fold(
+            (None, f64::NEG_INFINITY),
+            |(bi, bv), (i, &v)| {
                 if v > bv { (Some(i), v) } else { (bi, bv) }
-            });
+            },
+        );
         let when = busiest
             .and_then(|i| r.max.timestamp(i))
             .map(|t| t.format("%Y-%m-%d %H:%M"))

@@ -528,7 +528,10 @@ mod tests {
             .unwrap()
             .into_iter()
             .map(|f| {
-                let lines = f.data.map(|d| d.split(|b| *b == b'\n').count()).unwrap_or(0);
+                let lines = f
+                    .data
+                    .map(|d| d.split(|b| *b == b'\n').count())
+                    .unwrap_or(0);
                 (f.entry.name, lines)
             })
             .collect()
@@ -559,7 +562,10 @@ mod tests {
         }
         assert_eq!(
             results[0],
-            vec![("a_comp.csv".to_string(), 200_001), ("b_disk.csv".to_string(), 3)]
+            vec![
+                ("a_comp.csv".to_string(), 200_001),
+                ("b_disk.csv".to_string(), 3)
+            ]
         );
         assert_eq!(results[0], results[1]);
 
@@ -577,13 +583,17 @@ mod tests {
         let mem = MemorySource::new("t");
         std::fs::write(dir.path().join("t4.csv"), b"row1\nrow2\n").unwrap();
         mem.append("t4.csv", b"row1\n", None).unwrap();
-        mem.append("t4.csv", b"row2\n", Some(Timestamp::from_nanos(5))).unwrap();
+        mem.append("t4.csv", b"row2\n", Some(Timestamp::from_nanos(5)))
+            .unwrap();
         for s in [&local as &dyn FileSource, &mem] {
             assert_eq!(&s.read_from("t4.csv", 5).await.unwrap()[..], b"row2\n");
             assert!(s.read_from("t4.csv", 99).await.unwrap().is_empty());
             assert_eq!(&s.read("t4.csv").await.unwrap()[..], b"row1\nrow2\n");
         }
-        assert_eq!(mem.list().await.unwrap()[0].modified, Some(Timestamp::from_nanos(5)));
+        assert_eq!(
+            mem.list().await.unwrap()[0].modified,
+            Some(Timestamp::from_nanos(5))
+        );
         assert!(mem.remove("t4.csv"));
         assert!(!mem.remove("t4.csv"));
     }
@@ -645,9 +655,21 @@ mod tests {
             Ok(SampleBatch {
                 tags: Tags::system("router1"),
                 samples: vec![
-                    Sample { time: now, series: "ifInOctets.1".into(), value: x * 10.0 },
-                    Sample { time: now, series: "sysUpTime".into(), value: x },
-                    Sample { time: now, series: "ifInOctets.1".into(), value: -1.0 },
+                    Sample {
+                        time: now,
+                        series: "ifInOctets.1".into(),
+                        value: x * 10.0,
+                    },
+                    Sample {
+                        time: now,
+                        series: "sysUpTime".into(),
+                        value: x,
+                    },
+                    Sample {
+                        time: now,
+                        series: "ifInOctets.1".into(),
+                        value: -1.0,
+                    },
                 ],
             })
         });
@@ -658,7 +680,10 @@ mod tests {
         assert_eq!(errors[0].0.as_secs(), 120);
         assert_eq!(frame.len(), 3);
         assert_eq!(frame.names(), ["ifInOctets.1", "sysUpTime"]);
-        assert_eq!(frame.column("ifInOctets.1"), Some(&[0.0, 600.0, 1800.0][..]));
+        assert_eq!(
+            frame.column("ifInOctets.1"),
+            Some(&[0.0, 600.0, 1800.0][..])
+        );
         assert_eq!(frame.tags().system.as_deref(), Some("router1"));
     }
 
@@ -668,9 +693,21 @@ mod tests {
         let batch = SampleBatch {
             tags: Tags::default(),
             samples: vec![
-                Sample { time: at(60), series: "b".into(), value: 2.0 },
-                Sample { time: at(0), series: "a".into(), value: 1.0 },
-                Sample { time: at(60), series: "a".into(), value: 3.0 },
+                Sample {
+                    time: at(60),
+                    series: "b".into(),
+                    value: 2.0,
+                },
+                Sample {
+                    time: at(0),
+                    series: "a".into(),
+                    value: 1.0,
+                },
+                Sample {
+                    time: at(60),
+                    series: "a".into(),
+                    value: 3.0,
+                },
             ],
         };
         let f = batch.to_frame();

@@ -45,7 +45,7 @@ pub mod secret;
 pub mod time;
 
 pub use collector::{
-    ChunkReader, FileEntry, FileSource, Fetched, LocalFolder, MemorySource, Sample, SampleBatch,
+    ChunkReader, Fetched, FileEntry, FileSource, LocalFolder, MemorySource, Sample, SampleBatch,
     SampleSource, SimulatedSamples, fetch_all, poll_series,
 };
 pub use error::{Error, Position, Result};

@@ -162,7 +162,10 @@ mod tests {
             key: Secret::new(vec![1, 2, 3]),
         };
         let dbg = format!("{l:?}");
-        assert!(!dbg.contains("hunter2") && !dbg.contains("[1, 2, 3]"), "{dbg}");
+        assert!(
+            !dbg.contains("hunter2") && !dbg.contains("[1, 2, 3]"),
+            "{dbg}"
+        );
         assert_eq!(l.password.to_string(), "*****");
         let json = serde_json::to_string(&l).unwrap();
         assert_eq!(json, r#"{"user":"ops","password":"*****","key":[1,2,3]}"#);

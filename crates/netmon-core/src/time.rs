@@ -342,9 +342,10 @@ impl Timestamp {
                     Ok(())
                 }
                 Some('j') => {
-                    let doy = days_from_civil(i64::from(c.year), u32::from(c.month), u32::from(c.day))
-                        - days_from_civil(i64::from(c.year), 1, 1)
-                        + 1;
+                    let doy =
+                        days_from_civil(i64::from(c.year), u32::from(c.month), u32::from(c.day))
+                            - days_from_civil(i64::from(c.year), 1, 1)
+                            + 1;
                     write!(out, "{doy:03}")
                 }
                 Some('f') => {
@@ -389,9 +390,9 @@ impl fmt::Display for Timestamp {
         )?;
         let ns = c.nanosecond;
         if ns == 0 {
-        } else if ns % 1_000_000 == 0 {
+        } else if ns.is_multiple_of(1_000_000) {
             write!(f, ".{:03}", ns / 1_000_000)?;
-        } else if ns % 1_000 == 0 {
+        } else if ns.is_multiple_of(1_000) {
             write!(f, ".{:06}", ns / 1_000)?;
         } else {
             write!(f, ".{ns:09}")?;
@@ -636,7 +637,11 @@ impl<'a> Parser<'a> {
                     }
                     let mut ns = 0u32;
                     for i in 0..9 {
-                        let d = if i < n { self.bytes[self.pos + i] - b'0' } else { 0 };
+                        let d = if i < n {
+                            self.bytes[self.pos + i] - b'0'
+                        } else {
+                            0
+                        };
                         ns = ns * 10 + u32::from(d);
                     }
                     civil.nanosecond = ns;
@@ -724,7 +729,10 @@ mod tests {
 
     #[test]
     fn t4_styles_with_padding_and_case() {
-        assert_eq!(ts(" 19-NOV-2015 00:02:00.01 "), ts("2015-11-19T00:02:00.010Z"));
+        assert_eq!(
+            ts(" 19-NOV-2015 00:02:00.01 "),
+            ts("2015-11-19T00:02:00.010Z")
+        );
         assert_eq!(ts("19-nov-2015 00:02:00"), ts("2015-11-19T00:02:00Z"));
         assert_eq!(ts("1-JAN-2014 00:04"), ts("2014-01-01T00:04:00Z"));
         assert_eq!(ts("01-JAN-2014"), ts("2014-01-01"));
@@ -737,8 +745,14 @@ mod tests {
         assert_eq!(ts("2014-01-01T02:00:00+0200"), ts("2014-01-01T00:00:00Z"));
         assert_eq!(ts("2013-12-31T22:30:00-01:30"), ts("2014-01-01T00:00:00Z"));
         assert_eq!(ts("2014-01-01 00:00:00 Z"), ts("2014-01-01T00:00:00Z"));
-        assert_eq!(ts("2014-01-01T00:00:00.123456789123Z").as_nanos() % NANOS_PER_SEC, 123_456_789);
-        assert_eq!(ts("2014-01-01T00:00:00,5Z").as_nanos() % NANOS_PER_SEC, 500_000_000);
+        assert_eq!(
+            ts("2014-01-01T00:00:00.123456789123Z").as_nanos() % NANOS_PER_SEC,
+            123_456_789
+        );
+        assert_eq!(
+            ts("2014-01-01T00:00:00,5Z").as_nanos() % NANOS_PER_SEC,
+            500_000_000
+        );
     }
 
     #[test]
@@ -806,7 +820,10 @@ mod tests {
 
     #[test]
     fn display_and_format() {
-        assert_eq!(ts("2014-01-01 00:04:23").to_string(), "2014-01-01T00:04:23Z");
+        assert_eq!(
+            ts("2014-01-01 00:04:23").to_string(),
+            "2014-01-01T00:04:23Z"
+        );
         assert_eq!(
             ts("2014-01-01 00:04:23.000001").to_string(),
             "2014-01-01T00:04:23.000001Z"
@@ -825,9 +842,15 @@ mod tests {
     fn floor_and_arithmetic() {
         let t = ts("2014-01-01 00:04:23");
         assert_eq!(t.floor_to(300 * NANOS_PER_SEC), ts("2014-01-01 00:00:00"));
-        assert_eq!(ts("1969-12-31 23:59:59").floor_to(60 * NANOS_PER_SEC), ts("1969-12-31 23:59:00"));
+        assert_eq!(
+            ts("1969-12-31 23:59:59").floor_to(60 * NANOS_PER_SEC),
+            ts("1969-12-31 23:59:00")
+        );
         assert_eq!(t.floor_to(0), t);
-        assert_eq!(t.checked_add(Duration::from_secs(37)), Some(ts("2014-01-01 00:05:00")));
+        assert_eq!(
+            t.checked_add(Duration::from_secs(37)),
+            Some(ts("2014-01-01 00:05:00"))
+        );
         assert_eq!(Timestamp::MAX.checked_add(Duration::from_nanos(1)), None);
         assert_eq!(Timestamp::MIN.checked_sub(Duration::from_nanos(1)), None);
         assert_eq!(Timestamp::MAX.nanos_since(Timestamp::MIN), None);

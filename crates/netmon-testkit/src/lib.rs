@@ -53,7 +53,10 @@ pub fn corpus_dir() -> PathBuf {
 /// True when running under CI (`CI` set to `true` or `1`).
 pub fn in_ci() -> bool {
     matches!(
-        std::env::var("CI").as_deref().map(str::to_ascii_lowercase).as_deref(),
+        std::env::var("CI")
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
         Ok("true" | "1")
     )
 }

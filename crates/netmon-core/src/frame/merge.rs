@@ -130,10 +130,10 @@ impl Frame {
 /// Writes `values[i]` into `col[target[i]]` where that cell is still NaN.
 fn fill_missing(col: &mut [f64], target: &[usize], values: &[f64]) {
     for (&t, &v) in target.iter().zip(values) {
-        if let Some(cell) = col.get_mut(t) {
-            if cell.is_nan() {
-                *cell = v;
-            }
+        if let Some(cell) = col.get_mut(t)
+            && cell.is_nan()
+        {
+            *cell = v;
         }
     }
 }
@@ -173,10 +173,10 @@ fn nearest_step(acc: Frame, b: &Frame, tol: i64) -> Frame {
     let mut keeps: Vec<Option<(usize, u64)>> = vec![None; a_index.len()];
     for (pos, &j) in order.iter().enumerate() {
         let c = nearest(a_index, b.index[j], tol);
-        if let Some((i, d)) = c {
-            if keeps[i].is_none_or(|(_, kd)| d < kd) {
-                keeps[i] = Some((pos, d));
-            }
+        if let Some((i, d)) = c
+            && keeps[i].is_none_or(|(_, kd)| d < kd)
+        {
+            keeps[i] = Some((pos, d));
         }
         candidate.push(c);
     }
@@ -217,10 +217,10 @@ fn nearest_step(acc: Frame, b: &Frame, tol: i64) -> Frame {
         }
     }
     for (pos, &j) in order.iter().enumerate() {
-        if let Some((i, _)) = candidate[pos] {
-            if keeps[i].map(|(p, _)| p) == Some(pos) {
-                b_target[j] = a_target[i];
-            }
+        if let Some((i, _)) = candidate[pos]
+            && keeps[i].map(|(p, _)| p) == Some(pos)
+        {
+            b_target[j] = a_target[i];
         }
     }
 

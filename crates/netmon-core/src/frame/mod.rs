@@ -566,7 +566,11 @@ impl fmt::Display for Frame {
         }
         writeln!(f)?;
         for row in 0..self.len().min(ROWS) {
-            write!(f, "{:<24}", Timestamp::from_nanos(self.index[row]).to_string())?;
+            write!(
+                f,
+                "{:<24}",
+                Timestamp::from_nanos(self.index[row]).to_string()
+            )?;
             for c in self.columns.iter().take(COLS) {
                 write!(f, " {:>16.4}", c[row])?;
             }

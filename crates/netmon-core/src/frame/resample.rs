@@ -137,7 +137,11 @@ impl Resample {
 
     /// The periods of the result and each row's period position.
     fn layout(&self, frame: &Frame) -> Result<(Vec<i64>, Vec<usize>)> {
-        let keys: Vec<i128> = frame.index_ns().iter().map(|&t| self.period_of(t)).collect();
+        let keys: Vec<i128> = frame
+            .index_ns()
+            .iter()
+            .map(|&t| self.period_of(t))
+            .collect();
         let (Some(&lo), Some(&hi)) = (keys.iter().min(), keys.iter().max()) else {
             return Ok((Vec::new(), Vec::new()));
         };

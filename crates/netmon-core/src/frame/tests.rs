@@ -52,7 +52,10 @@ fn build_and_borrow() {
     assert_eq!(f.time_range(), Some((t(0), t(60))));
     assert_eq!(f.data_bytes(), 8 * 6);
     let stats = f.stats("b").unwrap();
-    assert_eq!((stats.count, stats.min, stats.max, stats.mean), (1, 2.0, 2.0, 2.0));
+    assert_eq!(
+        (stats.count, stats.min, stats.max, stats.mean),
+        (1, 2.0, 2.0, 2.0)
+    );
 }
 
 #[test]
@@ -60,7 +63,11 @@ fn building_errors() {
     let mut f = frame(&["a", "b"], &[(0, &[1.0, 2.0])]);
     assert!(matches!(
         f.push_row(t(1), &[1.0]),
-        Err(Error::RowLength { row: 1, expected: 2, found: 1 })
+        Err(Error::RowLength {
+            row: 1,
+            expected: 2,
+            found: 1
+        })
     ));
     assert!(matches!(
         f.add_column("a", vec![0.0]),
@@ -68,7 +75,11 @@ fn building_errors() {
     ));
     assert!(matches!(
         f.add_column("c", vec![0.0, 1.0]),
-        Err(Error::ColumnLength { expected: 1, found: 2, .. })
+        Err(Error::ColumnLength {
+            expected: 1,
+            found: 2,
+            ..
+        })
     ));
     assert!(matches!(
         Frame::with_columns(["x", "x"]),
@@ -80,7 +91,11 @@ fn building_errors() {
     ));
     assert!(matches!(
         Frame::new().add_column("x", vec![1.0]),
-        Err(Error::ColumnLength { expected: 0, found: 1, .. })
+        Err(Error::ColumnLength {
+            expected: 0,
+            found: 1,
+            ..
+        })
     ));
     // The failed calls left the frame as it was.
     assert_eq!(f, frame(&["a", "b"], &[(0, &[1.0, 2.0])]));
@@ -121,12 +136,19 @@ fn push_record_grows_columns() {
 
 #[test]
 fn sort_slice_append() {
-    let mut f = frame(&["a"], &[(30, &[3.0]), (10, &[1.0]), (20, &[2.0]), (10, &[1.5])]);
+    let mut f = frame(
+        &["a"],
+        &[(30, &[3.0]), (10, &[1.0]), (20, &[2.0]), (10, &[1.5])],
+    );
     assert!(!f.is_sorted());
     f.sort_by_time();
     assert!(f.is_sorted());
     assert_eq!(secs(&f), [10, 10, 20, 30]);
-    assert_eq!(col(&f, "a"), [Some(1.0), Some(1.5), Some(2.0), Some(3.0)], "stable");
+    assert_eq!(
+        col(&f, "a"),
+        [Some(1.0), Some(1.5), Some(2.0), Some(3.0)],
+        "stable"
+    );
     let s = f.slice_time(t(10), t(30));
     assert_eq!(secs(&s), [10, 10, 20]);
     assert!(f.slice_time(t(31), t(40)).is_empty());
@@ -159,7 +181,10 @@ fn debug_display_csv() {
     let dbg = format!("{f:?}");
     assert!(dbg.contains("rows: 2") && dbg.contains("NODE_1"), "{dbg}");
     let shown = f.to_string();
-    assert!(shown.contains("1970-01-01T00:01:00Z") && shown.contains("0.1000"), "{shown}");
+    assert!(
+        shown.contains("1970-01-01T00:01:00Z") && shown.contains("0.1000"),
+        "{shown}"
+    );
     let mut csv = Vec::new();
     f.write_csv(&mut csv).unwrap();
     assert_eq!(
@@ -173,7 +198,13 @@ fn debug_display_csv() {
 #[test]
 fn select_by_regex_case_insensitive_with_exclusions() {
     let f = frame(
-        &["[MON.SYST]Cpu Busy", "[MON.SYST]Direct I/O Rate", "SMH_CPU", "smh_queue", "GIW_x"],
+        &[
+            "[MON.SYST]Cpu Busy",
+            "[MON.SYST]Direct I/O Rate",
+            "SMH_CPU",
+            "smh_queue",
+            "GIW_x",
+        ],
         &[(0, &[1.0, 2.0, 3.0, 4.0, 5.0])],
     );
     let all = f.select(&ColumnSelector::new());
@@ -205,7 +236,10 @@ fn select_by_regex_case_insensitive_with_exclusions() {
 #[test]
 fn bad_patterns_are_errors() {
     let e = ColumnSelector::new().include("[MON.SYST").unwrap_err();
-    assert!(matches!(&e, Error::Pattern { pattern, .. } if pattern == "[MON.SYST"), "{e}");
+    assert!(
+        matches!(&e, Error::Pattern { pattern, .. } if pattern == "[MON.SYST"),
+        "{e}"
+    );
     // A pattern whose compiled form is huge fails instead of eating memory.
     assert!(ColumnSelector::new().include(r"\w{1000}{1000}").is_err());
 }
@@ -214,8 +248,16 @@ fn bad_patterns_are_errors() {
 
 #[test]
 fn union_merge_different_timestamps_and_columns() {
-    let a = frame(&["x", "y"], &[(0, &[1.0, 10.0]), (120, &[3.0, NAN])]).with_tags(Tags::system("SMSC1"));
-    let b = frame(&["y", "z"], &[(60, &[20.0, 200.0]), (120, &[30.0, 300.0]), (0, &[99.0, 100.0])]);
+    let a = frame(&["x", "y"], &[(0, &[1.0, 10.0]), (120, &[3.0, NAN])])
+        .with_tags(Tags::system("SMSC1"));
+    let b = frame(
+        &["y", "z"],
+        &[
+            (60, &[20.0, 200.0]),
+            (120, &[30.0, 300.0]),
+            (0, &[99.0, 100.0]),
+        ],
+    );
     let m = Frame::merge_union(&[&a, &b]).unwrap();
     assert_eq!(secs(&m), [0, 60, 120]);
     assert_eq!(m.names(), ["x", "y", "z"]);
@@ -296,11 +338,17 @@ fn nearest_merge_aligns_drifting_clocks() {
 #[test]
 fn nearest_merge_keeps_unmatched_rows() {
     let a = frame(&["a"], &[(0, &[1.0]), (100, &[2.0])]);
-    let b = frame(&["b"], &[(50, &[5.0]), (101, &[6.0]), (300, &[7.0]), (-20, &[8.0])]);
+    let b = frame(
+        &["b"],
+        &[(50, &[5.0]), (101, &[6.0]), (300, &[7.0]), (-20, &[8.0])],
+    );
     let m = Frame::merge_nearest(&[&a, &b], Duration::from_secs(2)).unwrap();
     assert_eq!(secs(&m), [-20, 0, 50, 100, 300]);
     assert_eq!(col(&m, "a"), [None, Some(1.0), None, Some(2.0), None]);
-    assert_eq!(col(&m, "b"), [Some(8.0), None, Some(5.0), Some(6.0), Some(7.0)]);
+    assert_eq!(
+        col(&m, "b"),
+        [Some(8.0), None, Some(5.0), Some(6.0), Some(7.0)]
+    );
 }
 
 #[test]
@@ -346,7 +394,10 @@ fn nearest_merge_zero_tolerance_and_edges() {
     let m = Frame::merge_nearest(&[&a, &b], Duration::ZERO).unwrap();
     assert_eq!(secs(&m), [0, 1, 30]);
     assert_eq!(col(&m, "b"), [Some(5.0), Some(6.0), None]);
-    assert_eq!(Frame::merge_nearest(&[], Duration::ZERO).unwrap(), Frame::new());
+    assert_eq!(
+        Frame::merge_nearest(&[], Duration::ZERO).unwrap(),
+        Frame::new()
+    );
     let empty = Frame::new();
     let m = Frame::merge_nearest(&[&empty, &a], Duration::from_secs(1)).unwrap();
     assert_eq!(secs(&m), [0, 30]);
@@ -393,7 +444,16 @@ fn resample_mean_and_max_with_gaps() {
 
 #[test]
 fn resample_every_aggregation() {
-    let f = frame(&["v"], &[(70, &[4.0]), (10, &[2.0]), (20, &[NAN]), (30, &[6.0]), (200, &[NAN])]);
+    let f = frame(
+        &["v"],
+        &[
+            (70, &[4.0]),
+            (10, &[2.0]),
+            (20, &[NAN]),
+            (30, &[6.0]),
+            (200, &[NAN]),
+        ],
+    );
     let r = Resample::new(Duration::from_secs(100)).unwrap();
     let got = |a| col(&r.apply(&f, a).unwrap(), "v");
     assert_eq!(got(Aggregation::Mean), [Some(4.0), None, None]);
@@ -404,17 +464,24 @@ fn resample_every_aggregation() {
     // First and last in time order, not row order.
     assert_eq!(got(Aggregation::First), [Some(2.0), None, None]);
     assert_eq!(got(Aggregation::Last), [Some(4.0), None, None]);
-    assert_eq!(Aggregation::ALL.map(Aggregation::name).join(","), "mean,max,min,sum,count,first,last");
+    assert_eq!(
+        Aggregation::ALL.map(Aggregation::name).join(","),
+        "mean,max,min,sum,count,first,last"
+    );
 }
 
 #[test]
 fn resample_origin_negative_times_and_limits() {
     let f = frame(&["v"], &[(-61, &[1.0]), (-1, &[2.0]), (0, &[3.0])]);
-    let m = f.resample(Duration::from_secs(60), Aggregation::Mean).unwrap();
+    let m = f
+        .resample(Duration::from_secs(60), Aggregation::Mean)
+        .unwrap();
     assert_eq!(secs(&m), [-120, -60, 0]);
     assert_eq!(col(&m, "v"), [Some(1.0), Some(2.0), Some(3.0)]);
 
-    let r = Resample::new(Duration::from_secs(60)).unwrap().origin(t(30));
+    let r = Resample::new(Duration::from_secs(60))
+        .unwrap()
+        .origin(t(30));
     let m = r.apply(&f, Aggregation::Mean).unwrap();
     assert_eq!(secs(&m), [-90, -30]);
     assert_eq!(col(&m, "v"), [Some(1.0), Some(2.5)]);
@@ -429,7 +496,9 @@ fn resample_origin_negative_times_and_limits() {
         Err(Error::TooLarge { .. })
     ));
     // Without gap filling the same frame is two periods.
-    let r = Resample::new(Duration::from_secs(1)).unwrap().fill_gaps(false);
+    let r = Resample::new(Duration::from_secs(1))
+        .unwrap()
+        .fill_gaps(false);
     assert_eq!(r.apply(&wide, Aggregation::Max).unwrap().len(), 2);
     assert!(matches!(
         r.max_periods(1).apply(&wide, Aggregation::Max),
@@ -487,7 +556,13 @@ fn random_frame(rng: &mut Rng) -> Frame {
             _ => (rng.below(40) as i64 - 10) * S / 2,
         };
         let values: Vec<f64> = (0..f.width())
-            .map(|_| if rng.below(4) == 0 { NAN } else { rng.below(100) as f64 })
+            .map(|_| {
+                if rng.below(4) == 0 {
+                    NAN
+                } else {
+                    rng.below(100) as f64
+                }
+            })
             .collect();
         f.push_row(Timestamp::from_nanos(time), &values).unwrap();
     }
@@ -521,7 +596,10 @@ fn randomized_merges_and_resamples_keep_invariants() {
         assert!(n.is_sorted());
         let input_cells: usize = frames
             .iter()
-            .flat_map(|f| f.columns().map(|(_, c)| c.iter().filter(|v| !v.is_nan()).count()))
+            .flat_map(|f| {
+                f.columns()
+                    .map(|(_, c)| c.iter().filter(|v| !v.is_nan()).count())
+            })
             .sum();
         let output_cells: usize = n
             .columns()
