@@ -225,18 +225,25 @@ fn nearest_step(acc: Frame, b: &Frame, tol: i64) -> Frame {
     }
 
     let rows = index.len();
-    let mut out = Frame {
-        index,
-        tags: acc.tags.clone(),
-        ..Frame::default()
-    };
-    for (name, values) in acc.columns() {
-        let mut col = vec![f64::NAN; rows];
-        for (&t, &v) in a_target.iter().zip(values) {
-            col[t] = v;
+    let mut out = if rows == acc.len() {
+        // Every row of b found a reference row: the reference layout stays,
+        // so its columns move over without a copy.
+        acc
+    } else {
+        let mut out = Frame {
+            index,
+            tags: acc.tags.clone(),
+            ..Frame::default()
+        };
+        for (name, values) in acc.columns() {
+            let mut col = vec![f64::NAN; rows];
+            for (&t, &v) in a_target.iter().zip(values) {
+                col[t] = v;
+            }
+            out.insert_unchecked(name.to_string(), col);
         }
-        out.insert_unchecked(name.to_string(), col);
-    }
+        out
+    };
     for (name, values) in b.columns() {
         let i = match out.position(name) {
             Some(i) => i,

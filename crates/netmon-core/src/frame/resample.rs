@@ -199,9 +199,9 @@ impl Resample {
     /// calling [`apply`](Self::apply) for each).
     pub fn apply_many(&self, frame: &Frame, aggregations: &[Aggregation]) -> Result<Vec<Frame>> {
         let (starts, slot) = self.layout(frame)?;
-        // Rows in time order, so that First and Last mean what they say.
-        let order = frame.sorted_order();
-        let n = starts.len();
+        // First and Last need rows in time order; the other aggregations
+        // do not care, and sorted frames (the usual case) need no reorder.
+        let order = (!frame.is_sorted()).then(|| frame.sorted_order());
         let mut outs: Vec<Frame> = aggregations
             .iter()
             .map(|_| Frame {
@@ -210,59 +210,185 @@ impl Resample {
                 ..Frame::default()
             })
             .collect();
-        let mut sum = vec![0.0f64; n];
-        let mut count = vec![0usize; n];
-        let mut min = vec![f64::NAN; n];
-        let mut max = vec![f64::NAN; n];
-        let mut first = vec![f64::NAN; n];
-        let mut last = vec![f64::NAN; n];
+        let n = starts.len();
+        // Sorted rows fall into runs of one period each: reduce each run in
+        // registers rather than through the period array.
+        let runs = order.is_none().then(|| period_runs(&slot));
         for (name, values) in frame.columns() {
-            sum.fill(0.0);
-            count.fill(0);
-            min.fill(f64::NAN);
-            max.fill(f64::NAN);
-            first.fill(f64::NAN);
-            last.fill(f64::NAN);
-            for &row in &order {
-                let v = values[row];
-                if v.is_nan() {
-                    continue;
-                }
-                let s = slot[row];
-                sum[s] += v;
-                count[s] += 1;
-                // f64::min/max ignore a NaN operand, so the NaN start works.
-                min[s] = min[s].min(v);
-                max[s] = max[s].max(v);
-                if first[s].is_nan() {
-                    first[s] = v;
-                }
-                last[s] = v;
-            }
-            for (out, agg) in outs.iter_mut().zip(aggregations) {
-                let col: Vec<f64> = match agg {
-                    Aggregation::Mean => (0..n)
-                        .map(|s| {
-                            if count[s] == 0 {
-                                f64::NAN
-                            } else {
-                                sum[s] / count[s] as f64
-                            }
-                        })
-                        .collect(),
-                    Aggregation::Sum => (0..n)
-                        .map(|s| if count[s] == 0 { f64::NAN } else { sum[s] })
-                        .collect(),
-                    Aggregation::Count => count.iter().map(|&c| c as f64).collect(),
-                    Aggregation::Max => max.clone(),
-                    Aggregation::Min => min.clone(),
-                    Aggregation::First => first.clone(),
-                    Aggregation::Last => last.clone(),
+            for (out, &agg) in outs.iter_mut().zip(aggregations) {
+                let col = match &runs {
+                    Some(runs) => aggregate_runs(values, runs, n, agg),
+                    None => aggregate(values, &slot, order.as_deref(), n, agg),
                 };
                 out.insert_unchecked(name.to_string(), col);
             }
         }
         Ok(outs)
+    }
+}
+
+/// Consecutive rows with the same period: `(period, rows)`.
+fn period_runs(slot: &[usize]) -> Vec<(usize, std::ops::Range<usize>)> {
+    let mut runs = Vec::new();
+    let mut start = 0;
+    for i in 1..=slot.len() {
+        if i == slot.len() || slot[i] != slot[start] {
+            runs.push((slot[start], start..i));
+            start = i;
+        }
+    }
+    runs
+}
+
+/// Sum and count of the non-NaN values, four independent lanes so that the
+/// additions do not wait on each other.
+fn sum_count(values: &[f64]) -> (f64, u32) {
+    let mut sum = [0.0f64; 4];
+    let mut count = [0u32; 4];
+    let mut chunks = values.chunks_exact(4);
+    for chunk in &mut chunks {
+        for lane in 0..4 {
+            let v = chunk[lane];
+            let ok = !v.is_nan();
+            sum[lane] += if ok { v } else { 0.0 };
+            count[lane] += u32::from(ok);
+        }
+    }
+    for &v in chunks.remainder() {
+        if !v.is_nan() {
+            sum[0] += v;
+            count[0] += 1;
+        }
+    }
+    ((sum[0] + sum[1]) + (sum[2] + sum[3]), count.iter().sum())
+}
+
+/// Largest (or smallest) non-NaN value, NaN if none; four lanes.
+fn extreme(values: &[f64], max: bool) -> f64 {
+    let pick = |a: f64, b: f64| if max { a.max(b) } else { a.min(b) };
+    let mut lanes = [f64::NAN; 4];
+    let mut chunks = values.chunks_exact(4);
+    for chunk in &mut chunks {
+        for lane in 0..4 {
+            lanes[lane] = pick(lanes[lane], chunk[lane]);
+        }
+    }
+    let mut out = pick(pick(lanes[0], lanes[1]), pick(lanes[2], lanes[3]));
+    for &v in chunks.remainder() {
+        out = pick(out, v);
+    }
+    out
+}
+
+/// [`aggregate`] for sorted rows, given their period runs.
+fn aggregate_runs(
+    values: &[f64],
+    runs: &[(usize, std::ops::Range<usize>)],
+    n: usize,
+    agg: Aggregation,
+) -> Vec<f64> {
+    let mut out = vec![
+        if agg == Aggregation::Count {
+            0.0
+        } else {
+            f64::NAN
+        };
+        n
+    ];
+    for (s, rows) in runs {
+        let (Some(cell), Some(run)) = (out.get_mut(*s), values.get(rows.clone())) else {
+            continue;
+        };
+        *cell = match agg {
+            Aggregation::Mean | Aggregation::Sum | Aggregation::Count => {
+                let (sum, count) = sum_count(run);
+                match agg {
+                    Aggregation::Count => f64::from(count),
+                    _ if count == 0 => f64::NAN,
+                    Aggregation::Mean => sum / f64::from(count),
+                    _ => sum,
+                }
+            }
+            Aggregation::Max => extreme(run, true),
+            Aggregation::Min => extreme(run, false),
+            Aggregation::First => run
+                .iter()
+                .copied()
+                .find(|v| !v.is_nan())
+                .unwrap_or(f64::NAN),
+            Aggregation::Last => run
+                .iter()
+                .copied()
+                .rfind(|v| !v.is_nan())
+                .unwrap_or(f64::NAN),
+        };
+    }
+    out
+}
+
+/// One aggregation of one column into `n` periods; `slot[row]` is the
+/// row's period, `order` the rows in time order when they are not sorted.
+fn aggregate(
+    values: &[f64],
+    slot: &[usize],
+    order: Option<&[usize]>,
+    n: usize,
+    agg: Aggregation,
+) -> Vec<f64> {
+    let valid = || values.iter().zip(slot).filter(|(v, _)| !v.is_nan());
+    match agg {
+        Aggregation::Mean | Aggregation::Sum | Aggregation::Count => {
+            let mut sum = vec![0.0f64; n];
+            let mut count = vec![0u32; n];
+            for (&v, &s) in valid() {
+                if let (Some(total), Some(c)) = (sum.get_mut(s), count.get_mut(s)) {
+                    *total += v;
+                    *c += 1;
+                }
+            }
+            sum.iter()
+                .zip(&count)
+                .map(|(&total, &c)| match agg {
+                    Aggregation::Count => f64::from(c),
+                    _ if c == 0 => f64::NAN,
+                    Aggregation::Mean => total / f64::from(c),
+                    _ => total,
+                })
+                .collect()
+        }
+        Aggregation::Max | Aggregation::Min => {
+            // f64::max/min ignore a NaN operand, so the NaN start works.
+            let mut out = vec![f64::NAN; n];
+            for (&v, &s) in valid() {
+                if let Some(cell) = out.get_mut(s) {
+                    *cell = if agg == Aggregation::Max {
+                        cell.max(v)
+                    } else {
+                        cell.min(v)
+                    };
+                }
+            }
+            out
+        }
+        Aggregation::First | Aggregation::Last => {
+            let mut out = vec![f64::NAN; n];
+            let mut put = |row: usize| {
+                let (Some(&v), Some(&s)) = (values.get(row), slot.get(row)) else {
+                    return;
+                };
+                if let Some(cell) = out.get_mut(s)
+                    && !v.is_nan()
+                    && (agg == Aggregation::Last || cell.is_nan())
+                {
+                    *cell = v;
+                }
+            };
+            match order {
+                Some(order) => order.iter().for_each(|&row| put(row)),
+                None => (0..values.len()).for_each(put),
+            }
+            out
+        }
     }
 }
 

@@ -620,6 +620,38 @@ fn randomized_merges_and_resamples_keep_invariants() {
                     let counted: f64 = count.column(name).unwrap().iter().sum();
                     assert_eq!(valid, counted, "every valid sample counted once");
                 }
+                // Sorted frames take the run-reduction path, unsorted ones
+                // the scatter path: both must agree (values are small
+                // integers, so sums are exact in any order).
+                let mut sorted = f.clone();
+                sorted.sort_by_time();
+                let mut reversed = sorted.take_rows(&(0..sorted.len()).rev().collect::<Vec<_>>());
+                if reversed.is_sorted() && reversed.len() > 1 {
+                    // All rows at one instant: append one earlier row to
+                    // force the scatter path.
+                    let first = reversed.timestamp(0).unwrap();
+                    let row = vec![1.0; reversed.width()];
+                    reversed
+                        .push_row(first.saturating_add_nanos(-1), &row)
+                        .unwrap();
+                    sorted = reversed.clone();
+                    sorted.sort_by_time();
+                }
+                // Same rows, so the same outcome; First and Last may differ
+                // only in the order of rows with equal timestamps, so the
+                // comparison stops at Count.
+                match (
+                    r.apply_many(&sorted, &Aggregation::ALL),
+                    r.apply_many(&reversed, &Aggregation::ALL),
+                ) {
+                    (Ok(a), Ok(b)) => {
+                        for (x, y) in a.iter().zip(&b).take(5) {
+                            assert_eq!(x, y, "run path and scatter path differ");
+                        }
+                    }
+                    (Err(_), Err(_)) => {}
+                    (a, b) => panic!("outcomes differ: {a:?} / {b:?}"),
+                }
             }
         }
     }
