@@ -84,7 +84,7 @@ if [ "$run_python" = 1 ]; then
   # wheel, not the source tree. pytest exits 5 when it collects nothing:
   # that is a failure here too.
   set +e
-  (cd crates/netmon-py/tests && "$py" -m pytest -q -p no:cacheprovider .)
+  (cd crates/netmon-py/tests && "$py" -m pytest -q -rs -p no:cacheprovider .)
   status=$?
   set -e
   if [ "$status" -eq 5 ]; then

@@ -148,8 +148,8 @@ pub enum Error {
 
     /// An operation would allocate more than its limit: resampling into
     /// more periods than [`Resample::max_periods`](crate::Resample::max_periods),
-    /// or a merge whose result has more cells than
-    /// [`MAX_MERGE_CELLS`](crate::frame::MAX_MERGE_CELLS).
+    /// or a merge or resampling whose result has more cells than
+    /// [`MAX_CELLS`](crate::frame::MAX_CELLS).
     #[error("{what}: {requested} would exceed the limit of {limit}")]
     TooLarge {
         /// What was being built.

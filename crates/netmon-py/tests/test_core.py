@@ -38,3 +38,16 @@ def test_parse_errors_are_positioned_and_in_the_hierarchy():
 def test_hierarchy():
     for cls in (netmon.ParseError, netmon.DecodeError, netmon.SnmpError, netmon.TimeoutError):
         assert issubclass(cls, netmon.Error)
+
+
+def test_real_t4_stamps_agree_with_strptime(corpus):
+    """All 286 stamps of t4Monitor's plain CSV, against Python's parser."""
+    lines = corpus("t4/plain_data.csv").read_text().splitlines()[1:]
+    stamps = [line.split(",", 1)[0] for line in lines]
+    assert len(stamps) == 286
+    fmt = "%Y-%b-%d %H:%M:%S.00"
+    for s in stamps:
+        expected = datetime.datetime.strptime(s, fmt).replace(tzinfo=datetime.timezone.utc)
+        ns = netmon.parse_timestamp(s)
+        assert ns == int(expected.timestamp()) * 1_000_000_000, s
+        assert netmon.format_timestamp(ns, fmt) == s

@@ -5,25 +5,10 @@
 use std::time::Duration;
 
 use super::Frame;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::time::duration_nanos;
 
-/// The most cells (rows × columns) a merge may produce: 2³¹ cells are
-/// 16 GiB of `f64`. Past it a merge fails with
-/// [`Error::TooLarge`] instead of exhausting memory.
-pub const MAX_MERGE_CELLS: u128 = 1 << 31;
-
-fn check_cells(rows: usize, cols: usize) -> Result<()> {
-    let cells = rows as u128 * cols as u128;
-    if cells > MAX_MERGE_CELLS {
-        return Err(Error::TooLarge {
-            what: "merged frame cells",
-            requested: cells,
-            limit: MAX_MERGE_CELLS,
-        });
-    }
-    Ok(())
-}
+use super::check_cells;
 
 /// Column names of all frames, in order of first appearance.
 fn union_names<'a>(frames: &[&'a Frame]) -> Vec<&'a str> {
@@ -54,8 +39,8 @@ impl Frame {
     /// timestamps, which leaves many cells empty;
     /// [`merge_nearest`](Frame::merge_nearest) aligns them instead.
     ///
-    /// Fails only with [`Error::TooLarge`] when the result would exceed
-    /// [`MAX_MERGE_CELLS`].
+    /// Fails only with [`Error::TooLarge`](crate::Error::TooLarge) when the result would exceed
+    /// [`MAX_CELLS`](super::MAX_CELLS).
     pub fn merge_union(frames: &[&Frame]) -> Result<Frame> {
         let mut index: Vec<i64> = frames
             .iter()
@@ -64,7 +49,10 @@ impl Frame {
         index.sort_unstable();
         index.dedup();
         let names = union_names(frames);
-        check_cells(index.len(), names.len())?;
+        check_cells(
+            "merged frame cells",
+            index.len() as u128 * names.len() as u128,
+        )?;
 
         // Where each input row lands.
         let targets: Vec<Vec<usize>> = frames
@@ -113,9 +101,10 @@ impl Frame {
         let Some((first, rest)) = frames.split_first() else {
             return Ok(Frame::new());
         };
+        let rows: usize = frames.iter().map(|f| f.len()).sum();
         check_cells(
-            frames.iter().map(|f| f.len()).sum(),
-            union_names(frames).len(),
+            "merged frame cells",
+            rows as u128 * union_names(frames).len() as u128,
         )?;
         let mut acc = (*first).clone();
         acc.sort_by_time();

@@ -19,7 +19,6 @@ mod merge;
 mod resample;
 mod select;
 
-pub use merge::MAX_MERGE_CELLS;
 pub use resample::{Aggregation, Resample};
 pub use select::ColumnSelector;
 
@@ -28,6 +27,23 @@ use std::fmt;
 
 use crate::error::{Error, Result};
 use crate::time::Timestamp;
+
+/// The most cells (rows × columns, over all frames returned) one merge or
+/// resampling may produce: 2³¹ cells are 16 GiB of `f64`. Past it the
+/// operation fails with [`Error::TooLarge`] instead of exhausting memory.
+pub const MAX_CELLS: u128 = 1 << 31;
+
+/// Fails with [`Error::TooLarge`] when `cells` exceeds [`MAX_CELLS`].
+fn check_cells(what: &'static str, cells: u128) -> Result<()> {
+    if cells > MAX_CELLS {
+        return Err(Error::TooLarge {
+            what,
+            requested: cells,
+            limit: MAX_CELLS,
+        });
+    }
+    Ok(())
+}
 
 /// Labels that say whose data a frame holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

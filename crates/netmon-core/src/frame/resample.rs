@@ -119,7 +119,9 @@ impl Resample {
     }
 
     /// The most periods a result may have (default 10 000 000); past it
-    /// [`Error::TooLarge`] is returned instead of allocating.
+    /// [`Error::TooLarge`] is returned instead of allocating. Independently,
+    /// periods × columns × aggregations may not exceed
+    /// [`MAX_CELLS`](super::MAX_CELLS).
     pub fn max_periods(mut self, limit: usize) -> Self {
         self.max_periods = limit;
         self
@@ -199,6 +201,10 @@ impl Resample {
     /// calling [`apply`](Self::apply) for each).
     pub fn apply_many(&self, frame: &Frame, aggregations: &[Aggregation]) -> Result<Vec<Frame>> {
         let (starts, slot) = self.layout(frame)?;
+        super::check_cells(
+            "resampled cells",
+            starts.len() as u128 * frame.width() as u128 * aggregations.len() as u128,
+        )?;
         // First and Last need rows in time order; the other aggregations
         // do not care, and sorted frames (the usual case) need no reorder.
         let order = (!frame.is_sorted()).then(|| frame.sorted_order());

@@ -504,6 +504,19 @@ fn resample_origin_negative_times_and_limits() {
         r.max_periods(1).apply(&wide, Aggregation::Max),
         Err(Error::TooLarge { .. })
     ));
+    // 5 000 000 periods are within max_periods, but not for 500 columns.
+    let mut many =
+        Frame::from_columns(vec![0, 5_000_000 * S - 1], Vec::<(String, Vec<f64>)>::new()).unwrap();
+    for i in 0..500 {
+        many.add_column(format!("c{i}"), vec![1.0, 2.0]).unwrap();
+    }
+    assert!(matches!(
+        many.resample(Duration::from_secs(1), Aggregation::Mean),
+        Err(Error::TooLarge {
+            what: "resampled cells",
+            ..
+        })
+    ));
     // A period that would start before the representable range.
     let edge = Frame::from_columns(vec![i64::MIN + 5], [("v", vec![1.0])]).unwrap();
     assert!(matches!(
