@@ -65,6 +65,9 @@ fi
 
 if [ "$run_rust" = 1 ]; then
   say "Rust: cargo test --workspace (unit, integration, doc tests, examples)"
+  # tests/examples.rs runs the example binaries; `cargo test --all-targets`
+  # builds examples only in test mode, so build the binaries first.
+  cargo build --workspace --examples
   cargo test --workspace --all-targets
   cargo test --workspace --doc
 fi

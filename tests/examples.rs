@@ -1,6 +1,7 @@
 //! The reference tools in examples/ run on their embedded defaults, so
-//! that they cannot rot. `cargo test` builds the examples before it runs
-//! the tests; this file runs the binaries it built.
+//! that they cannot rot. This file runs the example binaries that
+//! `cargo build --examples` (or a plain `cargo test`) puts in
+//! `target/<profile>/examples/`; ./scripts/test.sh builds them first.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -15,7 +16,7 @@ fn example(name: &str) -> PathBuf {
     let path = profile_dir.join("examples").join(name);
     assert!(
         path.is_file(),
-        "{} was not built; run through `cargo test` (which builds examples)",
+        "{} is not built: run `cargo build --examples` first (./scripts/test.sh does)",
         path.display()
     );
     path
