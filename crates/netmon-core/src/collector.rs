@@ -34,6 +34,9 @@ use crate::time::Timestamp;
 /// Chunk size of the local and in-memory readers.
 pub const DEFAULT_CHUNK: usize = 64 * 1024;
 
+/// The largest chunk size the readers accept (larger requests are capped).
+pub const MAX_CHUNK: usize = 16 * 1024 * 1024;
+
 /// A file a [`FileSource`] can deliver.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FileEntry {
@@ -158,9 +161,9 @@ impl LocalFolder {
         }
     }
 
-    /// Reads in chunks of this many bytes (at least 1; default 64 KiB).
+    /// Reads in chunks of this many bytes (1 to [`MAX_CHUNK`]; default 64 KiB).
     pub fn with_chunk_size(mut self, chunk: usize) -> Self {
-        self.chunk = chunk.max(1);
+        self.chunk = chunk.clamp(1, MAX_CHUNK);
         self
     }
 
@@ -295,9 +298,9 @@ impl MemorySource {
         }
     }
 
-    /// Serves reads in chunks of this many bytes (at least 1).
+    /// Serves reads in chunks of this many bytes (1 to [`MAX_CHUNK`]).
     pub fn with_chunk_size(mut self, chunk: usize) -> Self {
-        self.chunk = chunk.max(1);
+        self.chunk = chunk.clamp(1, MAX_CHUNK);
         self
     }
 
@@ -582,6 +585,9 @@ mod tests {
         let local = LocalFolder::new(dir.path());
         let mem = MemorySource::new("t");
         std::fs::write(dir.path().join("t4.csv"), b"row1\nrow2\n").unwrap();
+        // An absurd chunk size is capped, not allocated.
+        let huge = LocalFolder::new(dir.path()).with_chunk_size(usize::MAX);
+        assert_eq!(&huge.read("t4.csv").await.unwrap()[..], b"row1\nrow2\n");
         mem.append("t4.csv", b"row1\n", None).unwrap();
         mem.append("t4.csv", b"row2\n", Some(Timestamp::from_nanos(5)))
             .unwrap();

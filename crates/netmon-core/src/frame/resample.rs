@@ -138,7 +138,10 @@ impl Resample {
     }
 
     /// The periods of the result and each row's period position.
-    fn layout(&self, frame: &Frame) -> Result<(Vec<i64>, Vec<usize>)> {
+    ///
+    /// `cells_per_period` (columns × aggregations) bounds the result before
+    /// anything is allocated.
+    fn layout(&self, frame: &Frame, cells_per_period: u128) -> Result<(Vec<i64>, Vec<usize>)> {
         let keys: Vec<i128> = frame
             .index_ns()
             .iter()
@@ -149,6 +152,7 @@ impl Resample {
         };
         let periods: Vec<i128> = if self.fill_gaps {
             let count = (hi - lo + 1) as u128;
+            super::check_cells("resampled cells", count * cells_per_period.max(1))?;
             if count > self.max_periods as u128 {
                 return Err(Error::TooLarge {
                     what: "resampled periods",
@@ -200,11 +204,9 @@ impl Resample {
     /// One frame per aggregation, sharing the period layout (cheaper than
     /// calling [`apply`](Self::apply) for each).
     pub fn apply_many(&self, frame: &Frame, aggregations: &[Aggregation]) -> Result<Vec<Frame>> {
-        let (starts, slot) = self.layout(frame)?;
-        super::check_cells(
-            "resampled cells",
-            starts.len() as u128 * frame.width() as u128 * aggregations.len() as u128,
-        )?;
+        let cells_per_period = frame.width() as u128 * aggregations.len() as u128;
+        let (starts, slot) = self.layout(frame, cells_per_period)?;
+        super::check_cells("resampled cells", starts.len() as u128 * cells_per_period)?;
         // First and Last need rows in time order; the other aggregations
         // do not care, and sorted frames (the usual case) need no reorder.
         let order = (!frame.is_sorted()).then(|| frame.sorted_order());

@@ -504,6 +504,22 @@ fn resample_origin_negative_times_and_limits() {
         r.max_periods(1).apply(&wide, Aggregation::Max),
         Err(Error::TooLarge { .. })
     ));
+    // No period limit at all: the cell limit still refuses before
+    // allocating 10^16 periods.
+    let unlimited = Resample::new(Duration::from_nanos(1))
+        .unwrap()
+        .max_periods(usize::MAX);
+    let span = Frame::from_columns(vec![0, 10_000_000 * S], [("v", vec![1.0, 2.0])]).unwrap();
+    assert!(matches!(
+        unlimited.apply(&span, Aggregation::Max),
+        Err(Error::TooLarge {
+            what: "resampled cells",
+            ..
+        })
+    ));
+    let no_columns =
+        Frame::from_columns(vec![0, 10_000_000 * S], Vec::<(String, Vec<f64>)>::new()).unwrap();
+    assert!(unlimited.apply(&no_columns, Aggregation::Max).is_err());
     // 5 000 000 periods are within max_periods, but not for 500 columns.
     let mut many =
         Frame::from_columns(vec![0, 5_000_000 * S - 1], Vec::<(String, Vec<f64>)>::new()).unwrap();
