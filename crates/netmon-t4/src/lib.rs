@@ -1,13 +1,27 @@
 //! netmon-t4: HP OpenVMS T4/TLViz CSV statistics for netmon.
 //!
-//! Planned layers: a streaming T4 reader into [`netmon_core::Frame`]
-//! (Format 1, Format 2, glued files, zip archives), writers (T4 Format 2,
-//! plain CSV), per-system merges, and the calculation language with the
-//! built-in SMSC metric sets. This crate is being built; today it only
-//! re-exports the shared model it builds on.
+//! # Architecture
+//!
+//! | layer | start from |
+//! | --- | --- |
+//! | reading | [`Reader`] → [`T4File`] (a [`netmon_core::Frame`] plus metadata, value kinds and [`Issue`]s) |
+//! | writing | [`write_plain`], [`write_t4`] |
+//!
+//! The reader streams line by line: a file of any size costs the frame it
+//! produces plus a 1 MiB buffer. Bad rows are skipped and reported with
+//! their line and column ([`Issue`]), never failing the file; only a file
+//! with no usable header is an [`Error`].
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
 #![deny(rustdoc::broken_intra_doc_links)]
 
-pub use netmon_core as core;
+pub mod error;
+pub mod number;
+pub mod reader;
+mod stamp;
+pub mod writer;
+
+pub use error::{Error, Issue, IssueKind, Result};
+pub use reader::{Layout, Metadata, Reader, ReaderBuilder, T4File, ValueKind};
+pub use writer::{Kinds, WriteOptions, write_plain, write_t4};

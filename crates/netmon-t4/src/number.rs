@@ -1,0 +1,294 @@
+//! Numbers in T4 cells: a fast exact decimal parser, and Python's `repr`
+//! of a float, which is how t4Monitor's plain CSV writes values.
+
+/// Powers of ten that are exact in f64.
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// A cell's value, as the reader sees it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Cell {
+    /// A number; `integer` when written without a point or exponent.
+    Number { value: f64, integer: bool },
+    /// Empty, blank or one of pandas' NA tokens.
+    Missing,
+    /// Anything else.
+    Invalid,
+}
+
+/// pandas' default NA tokens (besides the empty string).
+const NA_TOKENS: [&[u8]; 17] = [
+    b"#N/A",
+    b"#N/A N/A",
+    b"#NA",
+    b"-1.#IND",
+    b"-1.#QNAN",
+    b"-NaN",
+    b"-nan",
+    b"1.#IND",
+    b"1.#QNAN",
+    b"<NA>",
+    b"N/A",
+    b"NA",
+    b"NULL",
+    b"NaN",
+    b"None",
+    b"n/a",
+    b"nan",
+];
+
+fn is_blank(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+/// Trims spaces and tabs at both ends.
+pub(crate) fn trim(mut s: &[u8]) -> &[u8] {
+    while let [first, rest @ ..] = s {
+        if !is_blank(*first) {
+            break;
+        }
+        s = rest;
+    }
+    while let [rest @ .., last] = s {
+        if !is_blank(*last) {
+            break;
+        }
+        s = rest;
+    }
+    s
+}
+
+/// Parses one cell (without its comma). Exact: the fast path is taken only
+/// where `m / 10^k` is correctly rounded (Clinger: m < 2^53, k ≤ 22);
+/// anything else goes through the standard library's exact parser.
+pub(crate) fn parse_cell(raw: &[u8]) -> Cell {
+    let s = trim(raw);
+    if s.is_empty() {
+        return Cell::Missing;
+    }
+    let (negative, digits) = match s[0] {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let mut mantissa: u64 = 0;
+    let mut significant = 0usize;
+    let mut i = 0;
+    while let Some(&b) = digits.get(i) {
+        if !b.is_ascii_digit() {
+            break;
+        }
+        if mantissa != 0 || b != b'0' {
+            significant += 1;
+        }
+        mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
+        i += 1;
+    }
+    let int_digits = i;
+    let mut frac_digits = 0usize;
+    if digits.get(i) == Some(&b'.') {
+        i += 1;
+        while let Some(&b) = digits.get(i) {
+            if !b.is_ascii_digit() {
+                break;
+            }
+            if mantissa != 0 || b != b'0' {
+                significant += 1;
+            }
+            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
+            frac_digits += 1;
+            i += 1;
+        }
+    }
+    if int_digits + frac_digits == 0 {
+        return slow(s);
+    }
+    if i == digits.len() && significant <= 15 && frac_digits <= 22 {
+        let m = mantissa as f64;
+        let v = if frac_digits == 0 {
+            m
+        } else {
+            m / POW10[frac_digits]
+        };
+        return Cell::Number {
+            value: if negative { -v } else { v },
+            integer: frac_digits == 0 && !digits.contains(&b'.'),
+        };
+    }
+    slow(s)
+}
+
+/// Exponents, long mantissas, NA tokens and text.
+fn slow(s: &[u8]) -> Cell {
+    if NA_TOKENS.contains(&s) {
+        return Cell::Missing;
+    }
+    let Ok(text) = std::str::from_utf8(s) else {
+        return Cell::Invalid;
+    };
+    // Rust's parser also takes "inf", "nan" and "infinity"; pandas reads
+    // "inf"/"-inf" as infinities too, and the NaN spellings were handled
+    // above. Hex or other forms are not numbers here.
+    let integer = text
+        .strip_prefix(['-', '+'])
+        .unwrap_or(text)
+        .bytes()
+        .all(|b| b.is_ascii_digit());
+    match text.parse::<f64>() {
+        Ok(value) if value.is_nan() => Cell::Missing,
+        Ok(value) => Cell::Number { value, integer },
+        Err(_) => Cell::Invalid,
+    }
+}
+
+/// Appends Python's `repr(float)`: the shortest text that reads back as
+/// the same double, `1.0` for integral values, scientific notation below
+/// 1e-4 and from 1e16 (`1e-05`, `1.5e+16`), `nan`, `inf`, `-inf`.
+pub fn push_py_float(out: &mut String, v: f64) {
+    use std::fmt::Write;
+    if v.is_nan() {
+        out.push_str("nan");
+        return;
+    }
+    if v.is_infinite() {
+        out.push_str(if v > 0.0 { "inf" } else { "-inf" });
+        return;
+    }
+    if v == 0.0 {
+        out.push_str(if v.is_sign_negative() { "-0.0" } else { "0.0" });
+        return;
+    }
+    // Rust's `{:e}` gives the shortest round-trip digits: d[.ddd]e<exp>.
+    let sci = format!("{v:e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let (negative, mantissa) = match mantissa.strip_prefix('-') {
+        Some(m) => (true, m),
+        None => (false, mantissa),
+    };
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    if negative {
+        out.push('-');
+    }
+    if (-4..16).contains(&exp) {
+        let point = exp + 1; // digits before the decimal point
+        if point <= 0 {
+            out.push_str("0.");
+            for _ in 0..-point {
+                out.push('0');
+            }
+            out.push_str(&digits);
+        } else {
+            let point = point as usize;
+            if digits.len() <= point {
+                out.push_str(&digits);
+                for _ in digits.len()..point {
+                    out.push('0');
+                }
+                out.push_str(".0");
+            } else {
+                out.push_str(&digits[..point]);
+                out.push('.');
+                out.push_str(&digits[point..]);
+            }
+        }
+    } else {
+        out.push_str(&digits[..1]);
+        if digits.len() > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        let _ = write!(out, "e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn num(s: &str) -> (f64, bool) {
+        match parse_cell(s.as_bytes()) {
+            Cell::Number { value, integer } => (value, integer),
+            other => panic!("{s:?}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn cells() {
+        assert_eq!(num("  69.683"), (69.683, false));
+        assert_eq!(num("0.00 "), (0.0, false));
+        assert_eq!(num("106340"), (106340.0, true));
+        assert_eq!(num("-12"), (-12.0, true));
+        assert_eq!(num("+3."), (3.0, false));
+        assert_eq!(num(".5"), (0.5, false));
+        assert_eq!(num("1e3"), (1000.0, false));
+        assert_eq!(num("1.5E-3"), (0.0015, false));
+        assert_eq!(num("12345678901234567890"), (12345678901234567890.0, true));
+        assert_eq!(num("0.1234567890123456789"), (0.1234567890123456789, false));
+        assert_eq!(num("-inf").0, f64::NEG_INFINITY);
+        for missing in [
+            "", "   ", "NA", "N/A", "NaN", "nan", "NULL", "#N/A", "<NA>", "None",
+        ] {
+            assert_eq!(parse_cell(missing.as_bytes()), Cell::Missing, "{missing:?}");
+        }
+        for bad in [
+            "abc", "1.2.3", "12a", "-", ".", "1e", "0x10", "\0\0", "\u{e9}",
+        ] {
+            assert_eq!(parse_cell(bad.as_bytes()), Cell::Invalid, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn fast_path_is_exact() {
+        // Compare with the standard library on awkward decimals.
+        let cases = [
+            "0.1",
+            "0.3",
+            "2.675",
+            "1.005",
+            "9007199254740993",
+            "123456.789012345",
+            "0.000000000000000000001",
+            "99999999999999.99",
+            "4.35",
+            "0.07",
+        ];
+        for c in cases {
+            assert_eq!(num(c).0, c.parse::<f64>().unwrap(), "{c}");
+        }
+    }
+
+    fn repr(v: f64) -> String {
+        let mut s = String::new();
+        push_py_float(&mut s, v);
+        s
+    }
+
+    #[test]
+    fn python_repr() {
+        // Values checked against CPython's repr().
+        let cases: [(f64, &str); 16] = [
+            (106340.0, "106340.0"),
+            (0.07, "0.07"),
+            (0.0, "0.0"),
+            (-0.0, "-0.0"),
+            (1e16, "1e+16"),
+            (1.5e16, "1.5e+16"),
+            (9999999999999998.0, "9999999999999998.0"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (1.2345e-7, "1.2345e-07"),
+            (123456789.123, "123456789.123"),
+            (316.8532176428055, "316.8532176428055"),
+            (-2.5, "-2.5"),
+            (1e100, "1e+100"),
+            (f64::INFINITY, "inf"),
+            (f64::NAN, "nan"),
+        ];
+        for (v, want) in cases {
+            assert_eq!(repr(v), want, "{v:e}");
+        }
+    }
+}

@@ -1,0 +1,941 @@
+//! The T4 reader: every layout t4Monitor reads, and the damaged files it
+//! does not, streamed line by line into a [`Frame`].
+//!
+//! ```text
+//! line 1            metadata: NODE_1,Hw Name:HP rx3600 …,Sample Interval: 60, …
+//! Format 1          line 2 date, line 3 start time, line 4 column names
+//! Format 2          $$$ START COLUMN HEADERS $$$ / names, wrapped over lines / $$$ END COLUMN HEADERS $$$
+//! data              19-NOV-2015 00:02:00.01 ,0.00,  106.67, …
+//! end               Column Average, 99999   (then NUL padding and stale rows: ignored)
+//! ```
+//!
+//! Files glued together (T4 merge output, `cat`) hold several such blocks;
+//! every block's rows are kept, columns matched by name.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use memchr::memchr;
+use netmon_core::{Frame, Tags, Timestamp};
+
+use crate::error::{Error, Issue, IssueKind, Result};
+use crate::number::{Cell, parse_cell, trim};
+use crate::stamp::StampParser;
+
+/// The line that opens a Format-2 header block.
+pub const START_TAG: &str = "$$$ START COLUMN HEADERS $$$";
+/// The line that closes a Format-2 header block.
+pub const END_TAG: &str = "$$$ END COLUMN HEADERS $$$";
+/// Lines starting with this end the data (T4 appends averages and junk).
+pub const AVERAGE_MARK: &str = "Column Average";
+
+/// The longest line the streaming reader accepts (a header of thousands
+/// of names fits easily).
+const MAX_LINE: usize = 64 << 20;
+
+/// Which header layout a block has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Layout {
+    /// T4EXTR: date and time lines, then the names on line 4.
+    Format1,
+    /// T4/TLViz: names between START and END tags, wrapped over lines.
+    Format2,
+}
+
+/// How a column's cells were written, which decides how the plain-CSV
+/// writer writes them back (pandas' int64 versus float64).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ValueKind {
+    /// Every cell an integer literal, none missing.
+    Integer,
+    /// Anything else.
+    Float,
+}
+
+/// What the first line of a T4 file says.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Metadata {
+    /// The line as it is.
+    pub line: String,
+    /// The node or system: the first token (`NODE_1`; `SYSTEM1` of
+    /// `SYSTEM1/System1 Merged/…`).
+    pub node: Option<String>,
+    /// `Hw Name:` — the hardware.
+    pub hardware: Option<String>,
+    /// `Sample Interval:` in seconds.
+    pub sample_interval: Option<f64>,
+    /// `Cpus:`.
+    pub cpus: Option<u32>,
+    /// `Memory Size:` in MB.
+    pub memory_mb: Option<u64>,
+}
+
+impl Metadata {
+    /// Reads the fields of a first line; unknown fields are ignored.
+    pub fn parse(line: &str) -> Self {
+        let mut meta = Metadata {
+            line: line.to_string(),
+            ..Metadata::default()
+        };
+        let mut fields = line.split(',').map(str::trim);
+        if let Some(first) = fields.next() {
+            let node = first.split('/').next().unwrap_or(first).trim();
+            if !node.is_empty() {
+                meta.node = Some(node.to_string());
+            }
+        }
+        let number = |v: &str| -> Option<f64> {
+            let digits: String = v
+                .trim()
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.')
+                .collect();
+            digits.parse().ok()
+        };
+        for field in fields {
+            let Some((key, value)) = field.split_once(':') else {
+                continue;
+            };
+            let value = value.trim();
+            match key.trim().to_ascii_lowercase().as_str() {
+                "hw name" if !value.is_empty() => meta.hardware = Some(value.to_string()),
+                "sample interval" => meta.sample_interval = number(value),
+                "cpus" => meta.cpus = number(value).map(|v| v as u32),
+                "memory size" => meta.memory_mb = number(value).map(|v| v as u64),
+                "analyzer node" if meta.node.is_none() && !value.is_empty() => {
+                    meta.node = Some(value.to_string())
+                }
+                _ => {}
+            }
+        }
+        meta
+    }
+}
+
+/// One T4 file, read.
+#[derive(Debug, Clone)]
+pub struct T4File {
+    /// The name it was read under (path, or archive member).
+    pub name: String,
+    /// The samples: one row per data line, one column per value column
+    /// (the time column is the index; other "sample time" columns are
+    /// dropped). Tagged with the node of the first line.
+    pub frame: Frame,
+    /// How each column of `frame` was written, in column order.
+    pub kinds: Vec<ValueKind>,
+    /// The first line.
+    pub meta: Metadata,
+    /// The first block's layout.
+    pub layout: Layout,
+    /// Header blocks found (more than one for glued files).
+    pub blocks: usize,
+    /// The full name of the time column (`[MON]Sample Time`).
+    pub time_column: String,
+    /// Damage worked around, in file order (at most
+    /// [`ReaderBuilder::max_issues`] kept).
+    pub issues: Vec<Issue>,
+    /// All damage met, including issues not kept.
+    pub issue_count: u64,
+}
+
+impl T4File {
+    /// The sample interval: the header's, else the median step of the
+    /// index, in seconds.
+    pub fn sample_interval(&self) -> Option<f64> {
+        if let Some(s) = self.meta.sample_interval {
+            return Some(s);
+        }
+        let mut steps: Vec<i64> = self
+            .frame
+            .index_ns()
+            .windows(2)
+            .filter_map(|w| w[1].checked_sub(w[0]))
+            .filter(|d| *d > 0)
+            .collect();
+        if steps.is_empty() {
+            return None;
+        }
+        let mid = steps.len() / 2;
+        let (_, median, _) = steps.select_nth_unstable(mid);
+        Some(*median as f64 / 1e9)
+    }
+}
+
+/// Options of a [`Reader`].
+///
+/// | option | default |
+/// | --- | --- |
+/// | `max_issues` (kept in [`T4File::issues`]; all are counted) | 1000 |
+/// | `buffer` (bytes read at a time from a stream) | 1 MiB |
+#[derive(Debug, Clone, Copy)]
+pub struct ReaderBuilder {
+    max_issues: usize,
+    buffer: usize,
+}
+
+impl Default for ReaderBuilder {
+    fn default() -> Self {
+        ReaderBuilder {
+            max_issues: 1000,
+            buffer: 1 << 20,
+        }
+    }
+}
+
+impl ReaderBuilder {
+    /// How many issues to keep per file.
+    pub fn max_issues(mut self, n: usize) -> Self {
+        self.max_issues = n;
+        self
+    }
+
+    /// Bytes read at a time from a stream (4 KiB to 64 MiB).
+    pub fn buffer(mut self, bytes: usize) -> Self {
+        self.buffer = bytes.clamp(4096, 64 << 20);
+        self
+    }
+
+    /// The reader.
+    pub fn build(self) -> Reader {
+        Reader { opts: self }
+    }
+}
+
+/// Reads T4 files from bytes, streams, paths and zip archives.
+///
+/// ```
+/// use netmon_t4::Reader;
+/// let text = "NODE_1,Sample Interval: 60\r\n\
+///             $$$ START COLUMN HEADERS $$$\r\n\
+///             [MON]Sample Time,[MON.SYST]Cpu Busy\r\n\
+///             $$$ END COLUMN HEADERS $$$\r\n\
+///             19-NOV-2015 00:02:00.01,  12.5\r\n\
+///             19-NOV-2015 00:03:00.02,  13.0\r\n\
+///             Column Average, 99999\r\n";
+/// let t4 = Reader::new().read_bytes("demo.csv", text.as_bytes())?;
+/// assert_eq!(t4.frame.column("[MON.SYST]Cpu Busy"), Some(&[12.5, 13.0][..]));
+/// assert_eq!(t4.meta.node.as_deref(), Some("NODE_1"));
+/// assert_eq!(t4.sample_interval(), Some(60.0));
+/// # Ok::<(), netmon_t4::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Reader {
+    opts: ReaderBuilder,
+}
+
+impl Reader {
+    /// A reader with the default options.
+    pub fn new() -> Self {
+        Reader::default()
+    }
+
+    /// Options.
+    pub fn builder() -> ReaderBuilder {
+        ReaderBuilder::default()
+    }
+
+    /// Reads a whole file held in memory (no copy of the data).
+    pub fn read_bytes(&self, name: &str, data: &[u8]) -> Result<T4File> {
+        let mut p = Parser::new(name, self.opts, Some(data.len() as u64));
+        let mut start = 0;
+        while let Some(nl) = memchr(b'\n', &data[start..]) {
+            p.line(&data[start..start + nl], true)?;
+            start += nl + 1;
+        }
+        if start < data.len() {
+            p.line(&data[start..], false)?;
+        }
+        p.finish()
+    }
+
+    /// Reads from a stream in constant memory besides the frame.
+    /// `size_hint` (the byte length, when known) lets the columns be sized
+    /// once instead of grown.
+    pub fn read<R: Read>(
+        &self,
+        name: &str,
+        mut input: R,
+        size_hint: Option<u64>,
+    ) -> Result<T4File> {
+        let io = |source| Error::Io {
+            path: PathBuf::from(name),
+            source,
+        };
+        let mut p = Parser::new(name, self.opts, size_hint);
+        let mut buf = vec![0u8; self.opts.buffer];
+        let mut filled = 0;
+        loop {
+            if filled == buf.len() {
+                if buf.len() >= MAX_LINE {
+                    return Err(Error::format(
+                        name,
+                        p.line_no + 1,
+                        1,
+                        format!("a line longer than {MAX_LINE} bytes"),
+                    ));
+                }
+                buf.resize(buf.len() * 2, 0);
+            }
+            let n = loop {
+                match input.read(&mut buf[filled..]) {
+                    Ok(n) => break n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(io(e)),
+                }
+            };
+            if n == 0 {
+                if filled > 0 {
+                    p.line(&buf[..filled], false)?;
+                }
+                return p.finish();
+            }
+            let end = filled + n;
+            let mut start = 0;
+            let mut scan = filled;
+            while let Some(nl) = memchr(b'\n', &buf[scan..end]) {
+                p.line(&buf[start..scan + nl], true)?;
+                start = scan + nl + 1;
+                scan = start;
+            }
+            buf.copy_within(start..end, 0);
+            filled = end - start;
+        }
+    }
+
+    /// Reads a file.
+    pub fn read_path(&self, path: impl AsRef<Path>) -> Result<T4File> {
+        let path = path.as_ref();
+        let io = |source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let file = std::fs::File::open(path).map_err(io)?;
+        let size = file.metadata().map_err(io)?.len();
+        self.read(&path.display().to_string(), file, Some(size))
+    }
+
+    /// Reads several files, in parallel on the available cores; results in
+    /// the order of `paths`. One file's failure does not stop the others.
+    pub fn read_paths<P: AsRef<Path> + Sync>(&self, paths: &[P]) -> Vec<Result<T4File>> {
+        parallel_map(paths.len(), |i| self.read_path(&paths[i]))
+    }
+
+    /// Reads every `.csv` member of a zip archive (any case), in parallel.
+    /// The outer error is for the archive itself; each member has its own
+    /// result, named `archive/member`.
+    pub fn read_zip(&self, path: impl AsRef<Path>) -> Result<Vec<Result<T4File>>> {
+        let path = path.as_ref();
+        let shown = path.display().to_string();
+        let open = || -> Result<zip::ZipArchive<std::fs::File>> {
+            let file = std::fs::File::open(path).map_err(|source| Error::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            zip::ZipArchive::new(file).map_err(|e| Error::Zip {
+                file: shown.clone(),
+                message: e.to_string(),
+            })
+        };
+        let archive = open()?;
+        let members: Vec<(usize, String)> = (0..archive.len())
+            .filter_map(|i| {
+                let name = archive.name_for_index(i)?.ok()?.to_string();
+                (!name.ends_with('/') && name.to_ascii_lowercase().ends_with(".csv"))
+                    .then_some((i, name))
+            })
+            .collect();
+        drop(archive);
+        Ok(parallel_map(members.len(), |k| {
+            let (i, member) = &members[k];
+            let name = format!("{shown}/{member}");
+            let mut archive = open()?;
+            let entry = archive.by_index(*i).map_err(|e| Error::Zip {
+                file: name.clone(),
+                message: e.to_string(),
+            })?;
+            // The declared size is not trusted for sizing memory.
+            self.read(&name, entry, None)
+        }))
+    }
+}
+
+/// Runs `f(0..n)` on up to the available cores, results in order.
+fn parallel_map<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let workers = std::thread::available_parallelism()
+        .map(|p| p.get())
+        .unwrap_or(1)
+        .min(n);
+    if workers <= 1 {
+        return (0..n).map(f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<(usize, T)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        if i >= n {
+                            break out;
+                        }
+                        out.push((i, f(i)));
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}
+
+// ------------------------------------------------------------------ parser
+
+/// Where a header field's cells go.
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    Time,
+    Skip,
+    Column(usize),
+}
+
+/// The header in force.
+#[derive(Debug)]
+struct Block {
+    tcol: usize,
+    targets: Vec<Target>,
+    /// Output columns this block does not have (NaN in its rows).
+    absent: Vec<usize>,
+}
+
+#[derive(Debug)]
+enum State {
+    /// Expecting a block's first (metadata) line.
+    Meta,
+    /// Expecting line 2: the START tag or Format 1.
+    Second,
+    /// Format 1: `seen` lines after the metadata line, looking for names.
+    Format1 { seen: u8 },
+    /// Collecting Format-2 names until END.
+    Format2 { start_line: u64, names: Vec<u8> },
+    /// Rows.
+    Data,
+    /// After `Column Average`: junk until another block starts.
+    AfterAverage,
+}
+
+fn is_tag(line: &[u8], tag: &str) -> bool {
+    trim(line) == tag.as_bytes()
+}
+
+fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
+}
+
+fn has_sample_time(line: &[u8]) -> bool {
+    contains_ci(line, b"sample time")
+}
+
+/// A line that opens a T4 file (seen inside glued files).
+fn looks_like_metadata(line: &[u8]) -> bool {
+    const MARKS: [&[u8]; 6] = [
+        b"T4EXTR Version",
+        b"File Format Type",
+        b"File Type Format",
+        b"Hw Name:",
+        b"Sample Interval:",
+        b"t4Monitor Version",
+    ];
+    MARKS.iter().any(|m| contains_ci(line, m))
+}
+
+/// Python's `str.rstrip()` on ASCII whitespace.
+fn rstrip(mut s: &[u8]) -> &[u8] {
+    while let [rest @ .., last] = s {
+        if !matches!(last, b' ' | b'\t' | b'\r' | b'\n' | 0x0b | 0x0c) {
+            break;
+        }
+        s = rest;
+    }
+    s
+}
+
+struct Parser {
+    name: String,
+    opts: ReaderBuilder,
+    state: State,
+    line_no: u64,
+    size_hint: Option<u64>,
+    consumed: u64,
+    /// Bytes of the rows read so far, for sizing the columns.
+    row_bytes: u64,
+    /// Whether any line had more than blanks.
+    any_content: bool,
+
+    index: Vec<i64>,
+    names: Vec<String>,
+    lookup: HashMap<String, usize>,
+    columns: Vec<Vec<f64>>,
+    all_int: Vec<bool>,
+
+    meta: Option<Metadata>,
+    block_meta: Option<String>,
+    layout: Option<Layout>,
+    blocks: usize,
+    time_column: Option<String>,
+    block: Option<Block>,
+    stamps: StampParser,
+    issues: Vec<Issue>,
+    issue_count: u64,
+    /// The last line that failed as a row, or the last junk line after
+    /// `Column Average`: the metadata line if a START tag follows.
+    previous: Option<Vec<u8>>,
+}
+
+impl Parser {
+    fn new(name: &str, opts: ReaderBuilder, size_hint: Option<u64>) -> Self {
+        Parser {
+            name: name.to_string(),
+            opts,
+            state: State::Meta,
+            line_no: 0,
+            size_hint,
+            consumed: 0,
+            row_bytes: 0,
+            any_content: false,
+            index: Vec::new(),
+            names: Vec::new(),
+            lookup: HashMap::new(),
+            columns: Vec::new(),
+            all_int: Vec::new(),
+            meta: None,
+            block_meta: None,
+            layout: None,
+            blocks: 0,
+            time_column: None,
+            block: None,
+            stamps: StampParser::default(),
+            issues: Vec::new(),
+            issue_count: 0,
+            previous: None,
+        }
+    }
+
+    fn issue(&mut self, kind: IssueKind, column: usize, text: &[u8]) {
+        self.issue_count += 1;
+        if self.issues.len() < self.opts.max_issues {
+            self.issues
+                .push(Issue::new(kind, self.line_no, column as u64 + 1, text));
+        }
+    }
+
+    /// One physical line without its `\n`; `terminated` is false for a
+    /// last line that has none.
+    fn line(&mut self, raw: &[u8], terminated: bool) -> Result<()> {
+        self.line_no += 1;
+        self.consumed += raw.len() as u64 + 1;
+        let mut line = rstrip(raw);
+        if self.line_no == 1 {
+            line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
+        }
+        if !self.any_content && !line.is_empty() {
+            self.any_content = true;
+        }
+        match std::mem::replace(&mut self.state, State::Data) {
+            State::Data => {
+                self.state = State::Data;
+                if line.is_empty() {
+                    return Ok(());
+                }
+                if line.starts_with(AVERAGE_MARK.as_bytes()) {
+                    self.state = State::AfterAverage;
+                    self.previous = None;
+                    return Ok(());
+                }
+                self.row(line, terminated);
+            }
+            State::Meta => {
+                if is_tag(line, START_TAG) {
+                    // No metadata line: the block starts with its header.
+                    self.start_block_meta(None);
+                    self.state = State::Format2 {
+                        start_line: self.line_no,
+                        names: Vec::new(),
+                    };
+                } else {
+                    self.start_block_meta(Some(line));
+                    self.state = State::Second;
+                }
+            }
+            State::Second => {
+                if contains_ci(line, START_TAG.as_bytes()) {
+                    self.state = State::Format2 {
+                        start_line: self.line_no,
+                        names: Vec::new(),
+                    };
+                } else if has_sample_time(line) {
+                    self.header(line, Layout::Format1)?;
+                } else {
+                    self.state = State::Format1 { seen: 1 };
+                }
+            }
+            State::Format1 { seen } => {
+                if has_sample_time(line) || seen >= 2 {
+                    self.header(line, Layout::Format1)?;
+                } else {
+                    self.state = State::Format1 { seen: seen + 1 };
+                }
+            }
+            State::Format2 {
+                start_line,
+                mut names,
+            } => {
+                if is_tag(line, END_TAG) {
+                    self.header(&names, Layout::Format2)?;
+                } else if is_tag(line, START_TAG) {
+                    // A later START tag wins, as in t4Monitor.
+                    self.state = State::Format2 {
+                        start_line: self.line_no,
+                        names: Vec::new(),
+                    };
+                } else {
+                    if !names.is_empty() {
+                        names.push(b',');
+                    }
+                    names.extend_from_slice(line);
+                    self.state = State::Format2 { start_line, names };
+                }
+            }
+            State::AfterAverage => {
+                self.state = State::AfterAverage;
+                self.maybe_new_block(line);
+            }
+        }
+        Ok(())
+    }
+
+    /// A line that is not a row (after `Column Average`, or a failed row):
+    /// does it start the next glued block?
+    fn maybe_new_block(&mut self, line: &[u8]) -> bool {
+        if is_tag(line, START_TAG) {
+            let meta = self.previous.take();
+            // The line before was this block's metadata, not a bad row.
+            if let Some(last) = self.issues.last()
+                && last.kind == IssueKind::BadTimestamp
+                && last.line + 1 == self.line_no
+            {
+                self.issues.pop();
+                self.issue_count -= 1;
+            }
+            self.start_block_meta(meta.as_deref());
+            self.state = State::Format2 {
+                start_line: self.line_no,
+                names: Vec::new(),
+            };
+            return true;
+        }
+        if looks_like_metadata(line) {
+            self.start_block_meta(Some(line));
+            self.state = State::Second;
+            return true;
+        }
+        let keep = &line[..line.len().min(4096)];
+        self.previous = Some(keep.to_vec());
+        false
+    }
+
+    fn start_block_meta(&mut self, line: Option<&[u8]>) {
+        let text = line.map(|l| String::from_utf8_lossy(l).into_owned());
+        if self.meta.is_none() {
+            self.meta = Some(Metadata::parse(text.as_deref().unwrap_or("")));
+        }
+        self.block_meta = text;
+    }
+
+    /// A header line (Format 1) or the joined names (Format 2).
+    fn header(&mut self, names: &[u8], layout: Layout) -> Result<()> {
+        let fields: Vec<String> = names
+            .split(|b| *b == b',')
+            .map(|f| String::from_utf8_lossy(f).into_owned())
+            .collect();
+        let Some(tcol) = fields.iter().position(|f| has_sample_time(f.as_bytes())) else {
+            return Err(Error::format(
+                &self.name,
+                self.line_no,
+                1,
+                "no column whose name contains \"Sample Time\" in the header",
+            ));
+        };
+        if self.time_column.is_none() {
+            self.time_column = Some(fields[tcol].clone());
+        }
+        self.layout.get_or_insert(layout);
+        self.blocks += 1;
+
+        // Duplicate names within a block: A, A.1, A.2 (pandas' rule).
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut used: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let mut targets = Vec::with_capacity(fields.len());
+        let rows = self.index.len();
+        for (i, field) in fields.iter().enumerate() {
+            if i == tcol {
+                targets.push(Target::Time);
+                continue;
+            }
+            if has_sample_time(field.as_bytes()) {
+                targets.push(Target::Skip);
+                continue;
+            }
+            let mut name = field.clone();
+            if used.contains(&name) {
+                let k = seen.entry(field.clone()).or_insert(0);
+                loop {
+                    *k += 1;
+                    let candidate = format!("{field}.{k}");
+                    if !used.contains(&candidate) && !fields.contains(&candidate) {
+                        name = candidate;
+                        break;
+                    }
+                }
+            }
+            used.insert(name.clone());
+            let c = match self.lookup.get(&name) {
+                Some(&c) => c,
+                None => {
+                    let c = self.columns.len();
+                    let mut col = Vec::with_capacity(self.index.capacity());
+                    col.resize(rows, f64::NAN);
+                    self.columns.push(col);
+                    self.all_int.push(rows == 0);
+                    self.lookup.insert(name.clone(), c);
+                    self.names.push(name);
+                    c
+                }
+            };
+            targets.push(Target::Column(c));
+        }
+        let mut mine = vec![false; self.columns.len()];
+        for t in &targets {
+            if let Target::Column(c) = t {
+                mine[*c] = true;
+            }
+        }
+        let absent = (0..self.columns.len()).filter(|c| !mine[*c]).collect();
+        self.block = Some(Block {
+            tcol,
+            targets,
+            absent,
+        });
+        self.state = State::Data;
+        Ok(())
+    }
+
+    /// Makes room for one more row in every column, in steps that keep the
+    /// spare capacity small (the size hint, else a quarter more).
+    fn reserve_row(&mut self) {
+        if self.index.len() < self.index.capacity() {
+            return;
+        }
+        let rows = self.index.len() as u64;
+        let remaining = self
+            .size_hint
+            .map(|h| h.saturating_sub(self.consumed))
+            .unwrap_or(0);
+        let average_row = (self.row_bytes / (rows + 1)).max(1);
+        let estimate = usize::try_from(remaining / average_row).unwrap_or(usize::MAX / 2);
+        let extra = if estimate > 0 {
+            estimate + estimate / 20 + 64
+        } else {
+            (self.index.len() / 4).max(1024)
+        };
+        self.index.reserve_exact(extra);
+        for c in &mut self.columns {
+            c.reserve_exact(self.index.capacity() - c.len());
+        }
+    }
+
+    /// One data line (right-stripped, not empty).
+    fn row(&mut self, line: &[u8], terminated: bool) {
+        let Some(block) = self.block.take() else {
+            return;
+        };
+        self.parse_row(&block, line, terminated);
+        self.block = Some(block);
+    }
+
+    fn parse_row(&mut self, block: &Block, line: &[u8], terminated: bool) {
+        // The time cell first: a row without a time is skipped whole.
+        let (time_start, time_end) = nth_field(line, block.tcol);
+        let Some(time) = self.stamps.parse(&line[time_start..time_end]) else {
+            if !self.maybe_new_block(line) {
+                self.issue(IssueKind::BadTimestamp, time_start, line);
+            }
+            return;
+        };
+        self.row_bytes += line.len() as u64 + 2;
+        self.reserve_row();
+        let row = self.index.len();
+        let issues_before = (self.issues.len(), self.issue_count);
+
+        let mut start = 0;
+        let mut j = 0;
+        let mut extra_at = None;
+        let mut last_cell: Option<usize> = None;
+        loop {
+            let end = memchr(b',', &line[start..]).map_or(line.len(), |p| start + p);
+            let field = &line[start..end];
+            match block.targets.get(j) {
+                Some(Target::Column(c)) => {
+                    let c = *c;
+                    let value = match parse_cell(field) {
+                        Cell::Number { value, integer } => {
+                            if !integer {
+                                self.all_int[c] = false;
+                            }
+                            value
+                        }
+                        Cell::Missing => {
+                            self.all_int[c] = false;
+                            f64::NAN
+                        }
+                        Cell::Invalid => {
+                            self.all_int[c] = false;
+                            self.issue(IssueKind::InvalidValue, start, field);
+                            f64::NAN
+                        }
+                    };
+                    self.columns[c].push(value);
+                    last_cell = Some(c);
+                }
+                Some(Target::Time | Target::Skip) => {}
+                None => {
+                    if extra_at.is_none() && !trim(field).is_empty() {
+                        extra_at = Some(start);
+                    }
+                }
+            }
+            j += 1;
+            if end == line.len() {
+                break;
+            }
+            start = end + 1;
+        }
+
+        if let Some(at) = extra_at {
+            // Undo the row and the issues it raised.
+            for c in &mut self.columns {
+                c.truncate(row);
+            }
+            self.issues.truncate(issues_before.0);
+            self.issue_count = issues_before.1;
+            self.issue(IssueKind::ExtraFields, at, &line[at..]);
+            return;
+        }
+        let short = j < block.targets.len();
+        if short && !terminated {
+            // Cut by the end of the file: the last cell may be cut too.
+            if let Some(c) = last_cell {
+                if let Some(v) = self.columns[c].last_mut() {
+                    *v = f64::NAN;
+                }
+                self.all_int[c] = false;
+            }
+            self.issue(IssueKind::CutShort, start, &line[start..]);
+        }
+        for t in block.targets.iter().skip(j) {
+            if let Target::Column(c) = t {
+                self.columns[*c].push(f64::NAN);
+                self.all_int[*c] = false;
+            }
+        }
+        for &c in &block.absent {
+            self.columns[c].push(f64::NAN);
+            self.all_int[c] = false;
+        }
+        self.index.push(time.as_nanos());
+    }
+
+    fn finish(mut self) -> Result<T4File> {
+        match &self.state {
+            State::Data | State::AfterAverage => {}
+            _ if !self.any_content => {
+                return Err(Error::format(&self.name, 1, 1, "empty file"));
+            }
+            State::Format2 { start_line, .. } if self.blocks == 0 => {
+                return Err(Error::format(
+                    &self.name,
+                    *start_line,
+                    1,
+                    format!("no {END_TAG:?} after this {START_TAG:?} (header cut short?)"),
+                ));
+            }
+            _ if self.blocks == 0 => {
+                return Err(Error::format(
+                    &self.name,
+                    self.line_no,
+                    1,
+                    "the file ends before its column names (header cut short)",
+                ));
+            }
+            // A glued part cut inside its header: the earlier blocks stand.
+            _ => {}
+        }
+        for c in &mut self.columns {
+            c.shrink_to_fit();
+        }
+        self.index.shrink_to_fit();
+        let kinds = self
+            .all_int
+            .iter()
+            .map(|&i| {
+                if i {
+                    ValueKind::Integer
+                } else {
+                    ValueKind::Float
+                }
+            })
+            .collect();
+        let meta = self.meta.unwrap_or_default();
+        let tags = Tags {
+            node: meta.node.clone(),
+            ..Tags::default()
+        };
+        let frame = Frame::from_columns(self.index, self.names.into_iter().zip(self.columns))?
+            .with_tags(tags);
+        Ok(T4File {
+            name: self.name,
+            frame,
+            kinds,
+            meta,
+            layout: self.layout.unwrap_or(Layout::Format2),
+            blocks: self.blocks,
+            time_column: self.time_column.unwrap_or_default(),
+            issues: self.issues,
+            issue_count: self.issue_count,
+        })
+    }
+}
+
+/// Byte range of field `n` of a line (the whole line's end if it has fewer).
+fn nth_field(line: &[u8], n: usize) -> (usize, usize) {
+    let mut start = 0;
+    for _ in 0..n {
+        match memchr(b',', &line[start..]) {
+            Some(p) => start += p + 1,
+            None => return (line.len(), line.len()),
+        }
+    }
+    let end = memchr(b',', &line[start..]).map_or(line.len(), |p| start + p);
+    (start, end)
+}
+
+/// The timestamp of a stamp cell, for callers outside the reader.
+pub fn parse_stamp(cell: &str) -> Option<Timestamp> {
+    StampParser::default().parse(cell.as_bytes())
+}
