@@ -226,7 +226,8 @@ mod tests {
         assert_eq!(num("1e3"), (1000.0, false));
         assert_eq!(num("1.5E-3"), (0.0015, false));
         assert_eq!(num("12345678901234567890"), (12345678901234567890.0, true));
-        assert_eq!(num("0.1234567890123456789"), (0.1234567890123456789, false));
+        let long = "0.1234567890123456789";
+        assert_eq!(num(long), (long.parse::<f64>().unwrap(), false));
         assert_eq!(num("-inf").0, f64::NEG_INFINITY);
         for missing in [
             "", "   ", "NA", "N/A", "NaN", "nan", "NULL", "#N/A", "<NA>", "None",

@@ -838,12 +838,14 @@ impl Parser {
             return;
         }
         let short = j < block.targets.len();
-        if short && !terminated {
-            // Cut by the end of the file: the last cell may be cut too.
-            if let Some(c) = last_cell {
-                if let Some(v) = self.columns[c].last_mut() {
-                    *v = f64::NAN;
-                }
+        if !terminated && (short || trim(&line[start..]).is_empty()) {
+            // Cut by the end of the file. In a short row the last cell may
+            // be cut too (`12` of `125.5`): it is not trusted.
+            if short
+                && let Some(c) = last_cell
+                && let Some(v) = self.columns[c].last_mut()
+            {
+                *v = f64::NAN;
                 self.all_int[c] = false;
             }
             self.issue(IssueKind::CutShort, start, &line[start..]);

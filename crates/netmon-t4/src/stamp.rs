@@ -58,17 +58,18 @@ impl StampParser {
     /// The stamp of a cell (surrounding blanks allowed), or `None`.
     pub(crate) fn parse(&mut self, raw: &[u8]) -> Option<Timestamp> {
         let s = trim(raw);
-        if s.len() >= 20 && s[11] == b' ' {
-            if let Some(tod) = time_of_day(&s[12..]) {
-                let date = &s[..11];
-                if self.midnight.is_none() || self.date != date {
-                    let text = std::str::from_utf8(date).ok()?;
-                    self.midnight = Timestamp::parse(text).ok().map(Timestamp::as_nanos);
-                    self.date.copy_from_slice(date);
-                }
-                if let Some(midnight) = self.midnight {
-                    return Some(Timestamp::from_nanos(midnight + tod));
-                }
+        if s.len() >= 20
+            && s[11] == b' '
+            && let Some(tod) = time_of_day(&s[12..])
+        {
+            let date = &s[..11];
+            if self.midnight.is_none() || self.date != date {
+                let text = std::str::from_utf8(date).ok()?;
+                self.midnight = Timestamp::parse(text).ok().map(Timestamp::as_nanos);
+                self.date.copy_from_slice(date);
+            }
+            if let Some(midnight) = self.midnight {
+                return Some(Timestamp::from_nanos(midnight + tod));
             }
         }
         std::str::from_utf8(s)
