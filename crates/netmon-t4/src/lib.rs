@@ -6,6 +6,8 @@
 //! | --- | --- |
 //! | reading | [`Reader`] → [`T4File`] (a [`netmon_core::Frame`] plus metadata, value kinds and [`Issue`]s) |
 //! | writing | [`write_plain`], [`write_t4`] |
+//! | merging and file selection | [`merge_union`], [`merge_nearest`], [`FileSelector`] |
+//! | benchmark input | [`synth::write_synthetic`] |
 //!
 //! The reader streams line by line: a file of any size costs the frame it
 //! produces plus a 1 MiB buffer. Bad rows are skipped and reported with
@@ -17,11 +19,14 @@
 #![deny(rustdoc::broken_intra_doc_links)]
 
 pub mod error;
+pub mod merge;
 pub mod number;
 pub mod reader;
 mod stamp;
+pub mod synth;
 pub mod writer;
 
 pub use error::{Error, Issue, IssueKind, Result};
+pub use merge::{FileSelector, Merged, merge_nearest, merge_union};
 pub use reader::{Layout, Metadata, Reader, ReaderBuilder, T4File, ValueKind};
 pub use writer::{Kinds, WriteOptions, write_plain, write_t4};

@@ -20,7 +20,7 @@ use memchr::memchr;
 use netmon_core::{Frame, Tags, Timestamp};
 
 use crate::error::{Error, Issue, IssueKind, Result};
-use crate::number::{Cell, parse_cell, trim};
+use crate::number::{Cell, scan_cell, trim};
 use crate::stamp::StampParser;
 
 /// The line that opens a Format-2 header block.
@@ -29,6 +29,11 @@ pub const START_TAG: &str = "$$$ START COLUMN HEADERS $$$";
 pub const END_TAG: &str = "$$$ END COLUMN HEADERS $$$";
 /// Lines starting with this end the data (T4 appends averages and junk).
 pub const AVERAGE_MARK: &str = "Column Average";
+
+/// Rows staged column by column before they are appended to the frame's
+/// columns: the cells of one row land in one small L2-resident buffer
+/// instead of hundreds of far-apart column vectors.
+const BLOCK_ROWS: usize = 32;
 
 /// The longest line the streaming reader accepts (a header of thousands
 /// of names fits easily).
@@ -483,6 +488,9 @@ struct Parser {
     lookup: HashMap<String, usize>,
     columns: Vec<Vec<f64>>,
     all_int: Vec<bool>,
+    /// Staged rows, column-major: cell (row r, column c) at `c * BLOCK_ROWS + r`.
+    staged: Vec<f64>,
+    staged_rows: usize,
 
     meta: Option<Metadata>,
     block_meta: Option<String>,
@@ -514,6 +522,8 @@ impl Parser {
             lookup: HashMap::new(),
             columns: Vec::new(),
             all_int: Vec::new(),
+            staged: Vec::new(),
+            staged_rows: 0,
             meta: None,
             block_meta: None,
             layout: None,
@@ -672,6 +682,7 @@ impl Parser {
                 "no column whose name contains \"Sample Time\" in the header",
             ));
         };
+        self.flush();
         if self.time_column.is_none() {
             self.time_column = Some(fields[tcol].clone());
         }
@@ -727,6 +738,7 @@ impl Parser {
             }
         }
         let absent = (0..self.columns.len()).filter(|c| !mine[*c]).collect();
+        self.staged.resize(self.columns.len() * BLOCK_ROWS, f64::NAN);
         self.block = Some(Block {
             tcol,
             targets,
@@ -734,6 +746,18 @@ impl Parser {
         });
         self.state = State::Data;
         Ok(())
+    }
+
+    /// Appends the staged rows to the columns.
+    fn flush(&mut self) {
+        let rows = self.staged_rows;
+        if rows > 0 {
+            for (c, col) in self.columns.iter_mut().enumerate() {
+                let start = c * BLOCK_ROWS;
+                col.extend_from_slice(&self.staged[start..start + rows]);
+            }
+        }
+        self.staged_rows = 0;
     }
 
     /// Makes room for one more row in every column, in steps that keep the
@@ -780,7 +804,7 @@ impl Parser {
         };
         self.row_bytes += line.len() as u64 + 2;
         self.reserve_row();
-        let row = self.index.len();
+        let r = self.staged_rows;
         let issues_before = (self.issues.len(), self.issue_count);
 
         let mut start = 0;
@@ -788,12 +812,14 @@ impl Parser {
         let mut extra_at = None;
         let mut last_cell: Option<usize> = None;
         loop {
-            let end = memchr(b',', &line[start..]).map_or(line.len(), |p| start + p);
-            let field = &line[start..end];
+            let end;
             match block.targets.get(j) {
                 Some(Target::Column(c)) => {
                     let c = *c;
-                    let value = match parse_cell(field) {
+                    let (cell, cell_end) = scan_cell(line, start);
+                    end = cell_end;
+                    let field = &line[start..end];
+                    let value = match cell {
                         Cell::Number { value, integer } => {
                             if !integer {
                                 self.all_int[c] = false;
@@ -810,12 +836,15 @@ impl Parser {
                             f64::NAN
                         }
                     };
-                    self.columns[c].push(value);
+                    self.staged[c * BLOCK_ROWS + r] = value;
                     last_cell = Some(c);
                 }
-                Some(Target::Time | Target::Skip) => {}
+                Some(Target::Time | Target::Skip) => {
+                    end = memchr(b',', &line[start..]).map_or(line.len(), |p| start + p);
+                }
                 None => {
-                    if extra_at.is_none() && !trim(field).is_empty() {
+                    end = memchr(b',', &line[start..]).map_or(line.len(), |p| start + p);
+                    if extra_at.is_none() && !trim(&line[start..end]).is_empty() {
                         extra_at = Some(start);
                     }
                 }
@@ -828,10 +857,8 @@ impl Parser {
         }
 
         if let Some(at) = extra_at {
-            // Undo the row and the issues it raised.
-            for c in &mut self.columns {
-                c.truncate(row);
-            }
+            // Drop the row (its staged cells are overwritten by the next)
+            // and the issues it raised.
             self.issues.truncate(issues_before.0);
             self.issue_count = issues_before.1;
             self.issue(IssueKind::ExtraFields, at, &line[at..]);
@@ -841,26 +868,27 @@ impl Parser {
         if !terminated && (short || trim(&line[start..]).is_empty()) {
             // Cut by the end of the file. In a short row the last cell may
             // be cut too (`12` of `125.5`): it is not trusted.
-            if short
-                && let Some(c) = last_cell
-                && let Some(v) = self.columns[c].last_mut()
-            {
-                *v = f64::NAN;
+            if short && let Some(c) = last_cell {
+                self.staged[c * BLOCK_ROWS + r] = f64::NAN;
                 self.all_int[c] = false;
             }
             self.issue(IssueKind::CutShort, start, &line[start..]);
         }
         for t in block.targets.iter().skip(j) {
             if let Target::Column(c) = t {
-                self.columns[*c].push(f64::NAN);
+                self.staged[*c * BLOCK_ROWS + r] = f64::NAN;
                 self.all_int[*c] = false;
             }
         }
         for &c in &block.absent {
-            self.columns[c].push(f64::NAN);
+            self.staged[c * BLOCK_ROWS + r] = f64::NAN;
             self.all_int[c] = false;
         }
         self.index.push(time.as_nanos());
+        self.staged_rows += 1;
+        if self.staged_rows == BLOCK_ROWS {
+            self.flush();
+        }
     }
 
     fn finish(mut self) -> Result<T4File> {
@@ -888,6 +916,7 @@ impl Parser {
             // A glued part cut inside its header: the earlier blocks stand.
             _ => {}
         }
+        self.flush();
         for c in &mut self.columns {
             c.shrink_to_fit();
         }
