@@ -19,10 +19,16 @@ use netmon::t4::Reader;
 fn synthetic_file() -> Option<PathBuf> {
     let comp = netmon_testkit::corpus_dir().join("t4/t4_smtfb1_19nov2015_0001_2359_comp.csv");
     let Ok(source) = std::fs::read(&comp) else {
-        eprintln!("SKIPPED t4_parse: {} not found (set NETMON_CORPUS)", comp.display());
+        eprintln!(
+            "SKIPPED t4_parse: {} not found (set NETMON_CORPUS)",
+            comp.display()
+        );
         return None;
     };
-    let mb: f64 = std::env::var("T4_BENCH_MB").ok().and_then(|v| v.parse().ok()).unwrap_or(200.0);
+    let mb: f64 = std::env::var("T4_BENCH_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200.0);
     let path = std::env::temp_dir().join(format!("netmon_t4_bench_{mb}MB.csv"));
     if !path.exists() {
         let tmp = path.with_extension("tmp");

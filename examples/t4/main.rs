@@ -115,7 +115,11 @@ fn read_all(files: &[PathBuf]) -> (Vec<T4File>, usize) {
 }
 
 fn report_issues(f: &T4File, all: bool) {
-    let shown = if all { f.issues.len() } else { f.issues.len().min(5) };
+    let shown = if all {
+        f.issues.len()
+    } else {
+        f.issues.len().min(5)
+    };
     for i in &f.issues[..shown] {
         eprintln!("{}: {i}", f.name);
     }
@@ -125,7 +129,8 @@ fn report_issues(f: &T4File, all: bool) {
 }
 
 fn create(path: &Path) -> anyhow::Result<std::io::BufWriter<std::fs::File>> {
-    let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    let file =
+        std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
     Ok(std::io::BufWriter::with_capacity(1 << 20, file))
 }
 
@@ -157,7 +162,11 @@ fn run(args: Args) -> anyhow::Result<bool> {
     let mut all_ok = true;
     match &args.command {
         Command::Info { files, all_issues } => {
-            input_bytes = files.iter().filter_map(|f| f.metadata().ok()).map(|m| m.len()).sum();
+            input_bytes = files
+                .iter()
+                .filter_map(|f| f.metadata().ok())
+                .map(|m| m.len())
+                .sum();
             let (read, failed) = read_all(files);
             all_ok = failed == 0;
             for f in &read {
@@ -178,33 +187,48 @@ fn run(args: Args) -> anyhow::Result<bool> {
                 }
                 println!(
                     "  interval        {}",
-                    f.sample_interval().map(|s| format!("{s} s")).unwrap_or_else(|| "-".into())
+                    f.sample_interval()
+                        .map(|s| format!("{s} s"))
+                        .unwrap_or_else(|| "-".into())
                 );
                 println!("  time span       {span}");
-                println!("  layout          {:?}, {} header block(s)", f.layout, f.blocks);
+                println!(
+                    "  layout          {:?}, {} header block(s)",
+                    f.layout, f.blocks
+                );
                 println!("  issues          {}", f.issue_count);
                 report_issues(f, *all_issues);
             }
         }
         Command::Convert { files, to, output } => {
-            input_bytes = files.iter().filter_map(|f| f.metadata().ok()).map(|m| m.len()).sum();
+            input_bytes = files
+                .iter()
+                .filter_map(|f| f.metadata().ok())
+                .map(|m| m.len())
+                .sum();
             let (read, failed) = read_all(files);
             all_ok = failed == 0;
             let into_folder = read.len() > 1 || output.is_dir();
             if into_folder {
-                std::fs::create_dir_all(output).with_context(|| format!("creating {}", output.display()))?;
+                std::fs::create_dir_all(output)
+                    .with_context(|| format!("creating {}", output.display()))?;
             }
             for f in &read {
                 report_issues(f, false);
                 frame_bytes = frame_bytes.max(f.frame.data_bytes());
                 let target = if into_folder {
-                    let stem = Path::new(&f.name).file_stem().map(|s| s.to_string_lossy().into_owned());
+                    let stem = Path::new(&f.name)
+                        .file_stem()
+                        .map(|s| s.to_string_lossy().into_owned());
                     output.join(format!("{}.csv", stem.unwrap_or_else(|| "out".into())))
                 } else {
                     output.clone()
                 };
                 let kinds = f.kind_map();
-                let opts = WriteOptions { kinds: Some(&kinds), ..Default::default() };
+                let opts = WriteOptions {
+                    kinds: Some(&kinds),
+                    ..Default::default()
+                };
                 write_atomically(&target, |w| match to {
                     To::Plain => write_plain(w, &f.frame, &opts),
                     To::T4 => write_t4(w, &f.frame, &opts),
@@ -212,8 +236,17 @@ fn run(args: Args) -> anyhow::Result<bool> {
                 println!("{} -> {}", f.name, target.display());
             }
         }
-        Command::Merge { files, tolerance, system, output } => {
-            input_bytes = files.iter().filter_map(|f| f.metadata().ok()).map(|m| m.len()).sum();
+        Command::Merge {
+            files,
+            tolerance,
+            system,
+            output,
+        } => {
+            input_bytes = files
+                .iter()
+                .filter_map(|f| f.metadata().ok())
+                .map(|m| m.len())
+                .sum();
             let (read, failed) = read_all(files);
             all_ok = failed == 0;
             if read.is_empty() {
@@ -245,11 +278,16 @@ fn run(args: Args) -> anyhow::Result<bool> {
                 merged.frame.width()
             );
         }
-        Command::Synth { from, size_mb, output } => {
+        Command::Synth {
+            from,
+            size_mb,
+            output,
+        } => {
             if !(size_mb.is_finite() && *size_mb > 0.0) {
                 bail!("--size-mb must be a positive number");
             }
-            let source = std::fs::read(from).with_context(|| format!("reading {}", from.display()))?;
+            let source =
+                std::fs::read(from).with_context(|| format!("reading {}", from.display()))?;
             let target = (*size_mb * 1e6) as u64;
             let mut written = None;
             write_atomically(output, |w| {
@@ -263,7 +301,9 @@ fn run(args: Args) -> anyhow::Result<bool> {
     }
     if args.stats {
         let secs = started.elapsed().as_secs_f64();
-        let peak = peak_rss_mib().map(|m| format!("{m:.1} MiB")).unwrap_or_else(|| "n/a".into());
+        let peak = peak_rss_mib()
+            .map(|m| format!("{m:.1} MiB"))
+            .unwrap_or_else(|| "n/a".into());
         eprintln!(
             "stats: {:.3} s, {:.1} MB/s, frame {:.1} MiB, peak RSS {peak}",
             secs,

@@ -6,6 +6,7 @@
 //! | --- | --- |
 //! | reading | [`Reader`] → [`T4File`] (a [`netmon_core::Frame`] plus metadata, value kinds and [`Issue`]s) |
 //! | writing | [`write_plain`], [`write_t4`] |
+//! | derived columns | [`calc::CalcFile`] (t4Monitor's calc files; precedence or left-to-right) |
 //! | merging and file selection | [`merge_union`], [`merge_nearest`], [`FileSelector`] |
 //! | benchmark input | [`synth::write_synthetic`] |
 //!
@@ -18,6 +19,7 @@
 #![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
 #![deny(rustdoc::broken_intra_doc_links)]
 
+pub mod calc;
 pub mod error;
 pub mod merge;
 pub mod number;

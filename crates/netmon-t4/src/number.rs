@@ -161,7 +161,9 @@ pub(crate) fn scan_cell(line: &[u8], pos: usize) -> (Cell, usize) {
     let mut mantissa: u64 = 0;
     let mut digits = 0usize;
     while i < n && line[i].is_ascii_digit() {
-        mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(line[i] - b'0'));
+        mantissa = mantissa
+            .wrapping_mul(10)
+            .wrapping_add(u64::from(line[i] - b'0'));
         digits += 1;
         i += 1;
     }
@@ -170,7 +172,9 @@ pub(crate) fn scan_cell(line: &[u8], pos: usize) -> (Cell, usize) {
     if point {
         i += 1;
         while i < n && line[i].is_ascii_digit() {
-            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(line[i] - b'0'));
+            mantissa = mantissa
+                .wrapping_mul(10)
+                .wrapping_add(u64::from(line[i] - b'0'));
             frac += 1;
             i += 1;
         }
@@ -185,7 +189,11 @@ pub(crate) fn scan_cell(line: &[u8], pos: usize) -> (Cell, usize) {
         // mantissa < 10^15: the signed conversion is exact and one
         // instruction (the unsigned one is four).
         let m = mantissa as i64 as f64;
-        let v = if frac == 0 || mantissa == 0 { m } else { m / POW10[frac] };
+        let v = if frac == 0 || mantissa == 0 {
+            m
+        } else {
+            m / POW10[frac]
+        };
         let cell = Cell::Number {
             value: if negative { -v } else { v },
             integer: !point,
@@ -303,7 +311,12 @@ mod tests {
         loop {
             let (cell, end) = scan_cell(line, pos);
             let field = &line[pos..end];
-            assert_eq!(cell, parse_cell(field), "{:?}", String::from_utf8_lossy(field));
+            assert_eq!(
+                cell,
+                parse_cell(field),
+                "{:?}",
+                String::from_utf8_lossy(field)
+            );
             cells.push(cell);
             if end == line.len() {
                 break;

@@ -738,7 +738,8 @@ impl Parser {
             }
         }
         let absent = (0..self.columns.len()).filter(|c| !mine[*c]).collect();
-        self.staged.resize(self.columns.len() * BLOCK_ROWS, f64::NAN);
+        self.staged
+            .resize(self.columns.len() * BLOCK_ROWS, f64::NAN);
         self.block = Some(Block {
             tcol,
             targets,

@@ -193,3 +193,47 @@ fn t4_format2_round_trip_on_every_corpus_file() {
         }
     }
 }
+
+#[test]
+fn golden_calc_values_in_both_modes() {
+    use netmon_t4::calc::{CalcFile, Context, Mode, Warning};
+    let (Some(data), Some(calc)) = (
+        corpus_file("t4/test_data.csv"),
+        corpus_file("t4/test_calc.cfg"),
+    ) else {
+        return;
+    };
+    let t4 = Reader::new().read_path(&data).unwrap();
+    for mode in [Mode::LeftToRight, Mode::Precedence] {
+        let mut frame = t4.frame.clone();
+        let file = CalcFile::from_path(&calc, mode).unwrap();
+        let report = file.apply(&mut frame, &Context::with_interval(300.0));
+        let col = |n: &str| {
+            frame
+                .column(n)
+                .unwrap_or_else(|| panic!("{mode:?}: no {n}: {report:?}"))
+        };
+        assert_eq!(
+            col("Counter00_%BUFFER_FULL")[..2],
+            [316.8532176428055, 324.8358640636298],
+            "{mode:?}"
+        );
+        assert_eq!(col("Counter00_buffered_total")[0], 19192435.0, "{mode:?}");
+        assert_eq!(
+            col("Counter00_sum_time_waiting")[0],
+            0.22173415023974427,
+            "{mode:?}"
+        );
+        // Counter00_%buffer_full (lower case) is a different, existing
+        // column; nothing in this file is skipped or missing.
+        assert!(
+            !report
+                .warnings
+                .iter()
+                .any(|w| matches!(w, Warning::MissingColumn { .. })),
+            "{mode:?}: {:?}",
+            report.warnings
+        );
+        assert_eq!(report.added.len(), 12, "{mode:?}: {:?}", report.added);
+    }
+}
