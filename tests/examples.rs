@@ -100,3 +100,129 @@ fn tempfile_dir(tag: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
 }
+
+fn corpus(rel: &str) -> Option<PathBuf> {
+    netmon_testkit::corpus_file(rel)
+}
+
+#[test]
+fn t4_tool_info_convert_merge_calc() {
+    let (Some(data), Some(plain), Some(calc), Some(comp), Some(disk)) = (
+        corpus("t4/test_data.csv"),
+        corpus("t4/plain_data.csv"),
+        corpus("t4/test_calc.cfg"),
+        corpus("t4/t4_smtfb1_19nov2015_0001_2359_comp.csv"),
+        corpus("t4/t4_smtfb1_19nov2015_0001_2359_disk.csv"),
+    ) else {
+        return;
+    };
+    let dir = tempfile_dir("t4_tool");
+    let t4 = |args: &[&std::ffi::OsStr]| {
+        let out = Command::new(example("t4"))
+            .args(args)
+            .output()
+            .expect("run t4");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let os = |s: &str| std::ffi::OsString::from(s);
+
+    let (code, out, err) = t4(&[os("info").as_os_str(), comp.as_os_str()]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        out.contains("rows x columns  1438 x 531") && out.contains("NODE_1"),
+        "{out}"
+    );
+
+    // convert --to plain reproduces t4Monitor's plain CSV byte for byte.
+    let target = dir.join("plain.csv");
+    let (code, _, err) = t4(&[
+        os("convert").as_os_str(),
+        data.as_os_str(),
+        os("-o").as_os_str(),
+        target.as_os_str(),
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        std::fs::read(&target).unwrap() == std::fs::read(&plain).unwrap(),
+        "plain CSV differs"
+    );
+
+    // merge: comp and disk share their clock, so the union has 1438 rows.
+    let merged = dir.join("merged.csv");
+    let (code, out, err) = t4(&[
+        os("merge").as_os_str(),
+        comp.as_os_str(),
+        disk.as_os_str(),
+        os("--system").as_os_str(),
+        os("SMSC-1").as_os_str(),
+        os("-o").as_os_str(),
+        merged.as_os_str(),
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("1438 rows x 573 columns"), "{out}");
+    let head = std::fs::read_to_string(&merged).unwrap();
+    assert!(head.starts_with("Sample Time,system,"), "{}", &head[..80]);
+    assert!(
+        head.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("2015-Nov-19 00:02:00.00,SMSC-1,")
+    );
+
+    // calc in compatibility mode: the golden value.
+    let out_csv = dir.join("calc.csv");
+    let (code, _, err) = t4(&[
+        os("calc").as_os_str(),
+        os("--calc").as_os_str(),
+        calc.as_os_str(),
+        os("--compat").as_os_str(),
+        os("left-to-right").as_os_str(),
+        os("--only-results").as_os_str(),
+        data.as_os_str(),
+        os("-o").as_os_str(),
+        out_csv.as_os_str(),
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    let text = std::fs::read_to_string(&out_csv).unwrap();
+    assert!(
+        text.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("2014-Jan-01 00:04:23.00,316.8532176428055,"),
+        "{text:.200}"
+    );
+
+    // Errors: an unreadable file is reported, the others still processed;
+    // a bad calc file stops with its position.
+    let bad_calc = dir.join("bad.cfg");
+    std::fs::write(&bad_calc, "X = (A + \n").unwrap();
+    let (code, _, err) = t4(&[
+        os("calc").as_os_str(),
+        os("--calc").as_os_str(),
+        bad_calc.as_os_str(),
+        data.as_os_str(),
+        os("-o").as_os_str(),
+        out_csv.as_os_str(),
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("bad.cfg: line 1, column 10: an operand"),
+        "{err}"
+    );
+    let missing = dir.join("missing.csv");
+    let (code, out, err) = t4(&[
+        os("info").as_os_str(),
+        missing.as_os_str(),
+        disk.as_os_str(),
+    ]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("missing.csv") && out.contains("1438 x 42"),
+        "{err}{out}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -4,6 +4,10 @@
 //! t4 info FILE...                                   rows, columns, node, interval, time span, damage
 //! t4 convert FILE... --to plain|t4 -o OUT           one file: OUT is the file; several: OUT is a folder
 //! t4 merge FILE... [--tolerance SECONDS] -o OUT     one system's files into one plain CSV
+//! t4 calc --calc CALC.cfg [--compat left-to-right] FILE... -o OUT
+//!                                                   derived columns (t4Monitor calc files)
+//! t4 calc --metrics [--const retq_max=N …] FILE... -o OUT
+//!                                                   the built-in SMSC metric sets
 //! t4 synth --from COMP.csv --size-mb 200 -o OUT     the benchmark's deterministic large file
 //! ```
 //!
@@ -39,6 +43,12 @@ enum To {
     T4,
 }
 
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Compat {
+    /// t4Monitor's strictly left-to-right evaluation.
+    LeftToRight,
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Summarise T4 files: shape, node, interval, time span, damage found.
@@ -71,6 +81,35 @@ enum Command {
         /// System name written in a `system` column.
         #[arg(long)]
         system: Option<String>,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Apply a calculation file and/or the SMSC metric sets; several files
+    /// are merged first (union, first file wins).
+    Calc {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Calculation file (`NAME = expression` lines).
+        #[arg(long = "calc", value_name = "CALCFILE")]
+        calc_file: Option<PathBuf>,
+        /// Evaluate as t4Monitor does (no operator precedence, its quirks).
+        #[arg(long, value_enum)]
+        compat: Option<Compat>,
+        /// Add the built-in SMSC metric sets (GIW, SMH, SSD, GHLR, IP7, SIW)
+        /// for the instances found in the data.
+        #[arg(long)]
+        metrics: bool,
+        /// A named constant, `NAME=VALUE` (repeatable): retq_max,
+        /// delivery_limit, delv_per_node_max, or any name the file uses.
+        #[arg(long = "const", value_name = "NAME=VALUE")]
+        constants: Vec<String>,
+        /// Sample interval in seconds (default: the file header's, else
+        /// the timestamps').
+        #[arg(long)]
+        interval: Option<f64>,
+        /// Only the computed columns in the output.
+        #[arg(long)]
+        only_results: bool,
         #[arg(short, long)]
         output: PathBuf,
     },
@@ -276,6 +315,117 @@ fn run(args: Args) -> anyhow::Result<bool> {
                 output.display(),
                 merged.frame.len(),
                 merged.frame.width()
+            );
+        }
+        Command::Calc {
+            files,
+            calc_file,
+            compat,
+            metrics,
+            constants,
+            interval,
+            only_results,
+            output,
+        } => {
+            use netmon::t4::calc::{CalcFile, Mode, Warning};
+            use netmon::t4::metrics::{self, Instances, SmscParams};
+            if calc_file.is_none() && !metrics {
+                bail!("nothing to compute: give --calc CALCFILE and/or --metrics");
+            }
+            let mode = if compat.is_some() {
+                Mode::LeftToRight
+            } else {
+                Mode::Precedence
+            };
+            let calc = calc_file
+                .as_ref()
+                .map(|p| CalcFile::from_path(p, mode))
+                .transpose()?;
+            input_bytes = files
+                .iter()
+                .filter_map(|f| f.metadata().ok())
+                .map(|m| m.len())
+                .sum();
+            let (read, failed) = read_all(files);
+            all_ok = failed == 0;
+            if read.is_empty() {
+                bail!("no file could be read");
+            }
+            for f in &read {
+                report_issues(f, false);
+            }
+            let refs: Vec<&T4File> = read.iter().collect();
+            let merged = merge_union(&refs, None)?;
+            let mut frame = merged.frame;
+            let interval = interval.or_else(|| read.iter().find_map(|f| f.sample_interval()));
+            let mut params = SmscParams::default();
+            if let Some(i) = interval {
+                params.interval = i;
+            }
+            let mut ctx = metrics::context(&params);
+            for c in constants {
+                let Some((name, value)) = c.split_once('=') else {
+                    bail!("--const {c:?}: expected NAME=VALUE");
+                };
+                let value: f64 = value
+                    .trim()
+                    .parse()
+                    .with_context(|| format!("--const {c:?}: not a number"))?;
+                ctx = ctx.constant(name.trim(), value);
+            }
+            let before: Vec<String> = frame.names().to_vec();
+            let mut reports = Vec::new();
+            if let Some(calc) = &calc {
+                reports.push(calc.apply(&mut frame, &ctx));
+            }
+            if *metrics {
+                let found = Instances::detect(&frame);
+                let text = metrics::calc_text(&found);
+                let set = CalcFile::parse_named("smsc metrics", &text, Mode::Precedence)?;
+                reports.push(set.apply(&mut frame, &ctx));
+            }
+            for r in &reports {
+                for w in &r.warnings {
+                    match w {
+                        Warning::MissingColumn { line, name } => {
+                            eprintln!("t4: calc line {line}: no column {name:?}: NaN")
+                        }
+                        Warning::Skipped { line, name } => {
+                            eprintln!("t4: calc line {line}: {name:?} exists; formula skipped")
+                        }
+                        Warning::Text { line, name, text } => eprintln!(
+                            "t4: calc line {line}: t4Monitor would store the text {text:?} in {name:?}; no column"
+                        ),
+                        Warning::ScalarDivisionByZero { line } => {
+                            eprintln!("t4: calc line {line}: division by zero: NaN")
+                        }
+                    }
+                }
+                if r.divisions_by_zero > 0 {
+                    eprintln!(
+                        "t4: {} cells divided by zero (IEEE: inf or NaN)",
+                        r.divisions_by_zero
+                    );
+                }
+            }
+            if *only_results {
+                for name in before {
+                    frame.remove_column(&name);
+                }
+            }
+            frame_bytes = frame.data_bytes();
+            let added: usize = reports.iter().map(|r| r.added.len()).sum();
+            let opts = WriteOptions {
+                kinds: Some(&merged.kinds),
+                ..Default::default()
+            };
+            write_atomically(output, |w| write_plain(w, &frame, &opts))?;
+            println!(
+                "{} file(s) -> {}: {} rows, {} computed columns",
+                read.len(),
+                output.display(),
+                frame.len(),
+                added
             );
         }
         Command::Synth {

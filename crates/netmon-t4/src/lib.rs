@@ -8,6 +8,7 @@
 //! | writing | [`write_plain`], [`write_t4`] |
 //! | derived columns | [`calc::CalcFile`] (t4Monitor's calc files; precedence or left-to-right) |
 //! | merging and file selection | [`merge_union`], [`merge_nearest`], [`FileSelector`] |
+//! | SMSC metric sets (GIW, SMH, SSD, GHLR, IP7, SIW) | [`metrics`] |
 //! | benchmark input | [`synth::write_synthetic`] |
 //!
 //! The reader streams line by line: a file of any size costs the frame it
@@ -22,6 +23,7 @@
 pub mod calc;
 pub mod error;
 pub mod merge;
+pub mod metrics;
 pub mod number;
 pub mod reader;
 mod stamp;
