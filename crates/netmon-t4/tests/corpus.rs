@@ -237,3 +237,77 @@ fn golden_calc_values_in_both_modes() {
         assert_eq!(report.added.len(), 12, "{mode:?}: {:?}", report.added);
     }
 }
+
+/// The corpus has three of the four files of node smtfb1 (t4.md's fourth,
+/// `fcm`, with its own clock, is not in it; with it t4Monitor's union is
+/// 2876 × 787). comp, disk and scs share their clock: one row per sample.
+#[test]
+fn merges_of_one_node() {
+    use std::time::Duration;
+    let files: Vec<_> = [
+        "t4/t4_smtfb1_19nov2015_0001_2359_comp.csv",
+        "t4/t4_smtfb1_19nov2015_0001_2359_disk.csv",
+        "t4/t4_smtfb1_19nov2015_0001_2359_scs.csv",
+    ]
+    .iter()
+    .filter_map(|f| corpus_file(f))
+    .collect();
+    if files.len() < 3 {
+        return;
+    }
+    let read: Vec<_> = Reader::new()
+        .read_paths(&files)
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    let refs: Vec<_> = read.iter().collect();
+    let union = netmon_t4::merge_union(&refs, Some("SMSC-1")).unwrap();
+    assert_eq!(
+        (union.frame.len(), union.frame.width()),
+        (1438, 531 + 42 + 24)
+    );
+    assert_eq!(union.frame.tags().system.as_deref(), Some("SMSC-1"));
+    assert_eq!(union.frame.tags().node.as_deref(), Some("NODE_1"));
+    let empty: usize = union
+        .frame
+        .columns()
+        .map(|(_, c)| c.iter().filter(|v| v.is_nan()).count())
+        .sum();
+    assert_eq!(empty, 0, "a shared clock leaves no hole");
+    assert_eq!(
+        union
+            .kinds
+            .values()
+            .filter(|k| **k == ValueKind::Integer)
+            .count(),
+        168
+    );
+
+    // Shift one file's clock by 0.7 s, as fcm's is: the union doubles the
+    // rows and empties half the cells, the ±1 s merge keeps one row per
+    // sample and no hole.
+    let mut shifted = read[1].clone();
+    let index: Vec<i64> = shifted
+        .frame
+        .index_ns()
+        .iter()
+        .map(|t| t + 700_000_000)
+        .collect();
+    let columns: Vec<(String, Vec<f64>)> = shifted
+        .frame
+        .columns()
+        .map(|(n, c)| (n.to_string(), c.to_vec()))
+        .collect();
+    shifted.frame = netmon_core::Frame::from_columns(index, columns).unwrap();
+    let refs = [&read[0], &shifted];
+    let union = netmon_t4::merge_union(&refs, None).unwrap();
+    assert_eq!((union.frame.len(), union.frame.width()), (2876, 573));
+    let near = netmon_t4::merge_nearest(&refs, Duration::from_secs(1), None).unwrap();
+    assert_eq!((near.frame.len(), near.frame.width()), (1438, 573));
+    let holes: usize = near
+        .frame
+        .columns()
+        .map(|(_, c)| c.iter().filter(|v| v.is_nan()).count())
+        .sum();
+    assert_eq!(holes, 0);
+}
