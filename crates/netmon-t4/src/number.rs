@@ -149,45 +149,51 @@ fn slow(s: &[u8]) -> Cell {
 /// that ends it (or `line.len()`).
 #[inline]
 pub(crate) fn scan_cell(line: &[u8], pos: usize) -> (Cell, usize) {
-    let n = line.len();
-    let mut i = pos;
-    while i < n && is_blank(line[i]) {
+    let s = line.get(pos..).unwrap_or_default();
+    // The end of the line reads as a comma: one check per byte.
+    let at = |i: usize| s.get(i).copied().unwrap_or(b',');
+    // Only spaces here; a tab sends the cell to the general parser below.
+    let mut i = 0;
+    while at(i) == b' ' {
         i += 1;
     }
-    let negative = i < n && line[i] == b'-';
-    if i < n && (line[i] == b'-' || line[i] == b'+') {
+    let negative = at(i) == b'-';
+    if negative || at(i) == b'+' {
         i += 1;
     }
     let mut mantissa: u64 = 0;
-    let mut digits = 0usize;
-    while i < n && line[i].is_ascii_digit() {
-        mantissa = mantissa
-            .wrapping_mul(10)
-            .wrapping_add(u64::from(line[i] - b'0'));
-        digits += 1;
+    let start = i;
+    loop {
+        let d = at(i).wrapping_sub(b'0');
+        if d >= 10 {
+            break;
+        }
+        mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d));
         i += 1;
     }
-    let mut frac = 0usize;
-    let point = i < n && line[i] == b'.';
+    let digits = i - start;
+    let point = at(i) == b'.';
+    let mut frac = 0;
     if point {
         i += 1;
-        while i < n && line[i].is_ascii_digit() {
-            mantissa = mantissa
-                .wrapping_mul(10)
-                .wrapping_add(u64::from(line[i] - b'0'));
-            frac += 1;
+        let start = i;
+        loop {
+            let d = at(i).wrapping_sub(b'0');
+            if d >= 10 {
+                break;
+            }
+            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d));
             i += 1;
         }
+        frac = i - start;
     }
-    let mut j = i;
-    while j < n && is_blank(line[j]) {
-        j += 1;
+    while at(i) == b' ' {
+        i += 1;
     }
-    if (j == n || line[j] == b',') && digits + frac > 0 && digits + frac <= 15 {
-        // Exact: m < 10^15 < 2^53 and 10^frac is exact (frac <= 15). Zero
-        // (most T4 cells) needs no division.
+    if at(i) == b',' && digits + frac > 0 && digits + frac <= 15 {
+        // Exact: m < 10^15 < 2^53 and 10^frac is exact (frac <= 15).
         // mantissa < 10^15: the signed conversion is exact and one
-        // instruction (the unsigned one is four).
+        // instruction (the unsigned one is four). Zero needs no division.
         let m = mantissa as i64 as f64;
         let v = if frac == 0 || mantissa == 0 {
             m
@@ -198,11 +204,12 @@ pub(crate) fn scan_cell(line: &[u8], pos: usize) -> (Cell, usize) {
             value: if negative { -v } else { v },
             integer: !point,
         };
-        return (cell, j);
+        return (cell, (pos + i).min(line.len()));
     }
     // Anything else: find the comma, then the general parser.
-    let end = memchr::memchr(b',', &line[pos..]).map_or(n, |p| pos + p);
-    (parse_cell(&line[pos..end]), end)
+    let n = line.len();
+    let end = memchr::memchr(b',', s).map_or(n, |p| pos + p);
+    (parse_cell(line.get(pos..end).unwrap_or_default()), end)
 }
 
 /// Appends Python's `repr(float)`: the shortest text that reads back as

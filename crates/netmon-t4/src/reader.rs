@@ -819,7 +819,6 @@ impl Parser {
                     let c = *c;
                     let (cell, cell_end) = scan_cell(line, start);
                     end = cell_end;
-                    let field = &line[start..end];
                     let value = match cell {
                         Cell::Number { value, integer } => {
                             if !integer {
@@ -833,6 +832,7 @@ impl Parser {
                         }
                         Cell::Invalid => {
                             self.all_int[c] = false;
+                            let field = line.get(start..end).unwrap_or_default();
                             self.issue(IssueKind::InvalidValue, start, field);
                             f64::NAN
                         }
