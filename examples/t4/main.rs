@@ -153,6 +153,24 @@ fn read_all(files: &[PathBuf]) -> (Vec<T4File>, usize) {
     (ok, failed)
 }
 
+/// Reads the inputs of a command that needs at least one file: the files,
+/// their total size, and whether all of them could be read.
+fn load(files: &[PathBuf]) -> anyhow::Result<(Vec<T4File>, u64, bool)> {
+    let bytes = files
+        .iter()
+        .filter_map(|f| f.metadata().ok())
+        .map(|m| m.len())
+        .sum();
+    let (read, failed) = read_all(files);
+    if read.is_empty() {
+        bail!("no file could be read");
+    }
+    for f in &read {
+        report_issues(f, false);
+    }
+    Ok((read, bytes, failed == 0))
+}
+
 fn report_issues(f: &T4File, all: bool) {
     let shown = if all {
         f.issues.len()
@@ -281,19 +299,8 @@ fn run(args: Args) -> anyhow::Result<bool> {
             system,
             output,
         } => {
-            input_bytes = files
-                .iter()
-                .filter_map(|f| f.metadata().ok())
-                .map(|m| m.len())
-                .sum();
-            let (read, failed) = read_all(files);
-            all_ok = failed == 0;
-            if read.is_empty() {
-                bail!("no file could be read");
-            }
-            for f in &read {
-                report_issues(f, false);
-            }
+            let (read, bytes, ok) = load(files)?;
+            (input_bytes, all_ok) = (bytes, ok);
             let refs: Vec<&T4File> = read.iter().collect();
             let merged = match tolerance {
                 Some(s) if s.is_finite() && *s >= 0.0 => {
@@ -341,19 +348,8 @@ fn run(args: Args) -> anyhow::Result<bool> {
                 .as_ref()
                 .map(|p| CalcFile::from_path(p, mode))
                 .transpose()?;
-            input_bytes = files
-                .iter()
-                .filter_map(|f| f.metadata().ok())
-                .map(|m| m.len())
-                .sum();
-            let (read, failed) = read_all(files);
-            all_ok = failed == 0;
-            if read.is_empty() {
-                bail!("no file could be read");
-            }
-            for f in &read {
-                report_issues(f, false);
-            }
+            let (read, bytes, ok) = load(files)?;
+            (input_bytes, all_ok) = (bytes, ok);
             let refs: Vec<&T4File> = read.iter().collect();
             let merged = merge_union(&refs, None)?;
             let mut frame = merged.frame;

@@ -60,67 +60,18 @@ pub(crate) fn trim(mut s: &[u8]) -> &[u8] {
     s
 }
 
-/// Parses one cell (without its comma). Exact: the fast path is taken only
-/// where `m / 10^k` is correctly rounded (Clinger: m < 2^53, k ≤ 22);
-/// anything else goes through the standard library's exact parser.
+/// Parses one cell (without its comma) with the standard library's exact
+/// parser: the general path behind [`scan_cell`]'s fast one, and its test
+/// oracle.
 pub(crate) fn parse_cell(raw: &[u8]) -> Cell {
     let s = trim(raw);
     if s.is_empty() {
         return Cell::Missing;
     }
-    let (negative, digits) = match s[0] {
-        b'-' => (true, &s[1..]),
-        b'+' => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let mut mantissa: u64 = 0;
-    let mut significant = 0usize;
-    let mut i = 0;
-    while let Some(&b) = digits.get(i) {
-        if !b.is_ascii_digit() {
-            break;
-        }
-        if mantissa != 0 || b != b'0' {
-            significant += 1;
-        }
-        mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
-        i += 1;
-    }
-    let int_digits = i;
-    let mut frac_digits = 0usize;
-    if digits.get(i) == Some(&b'.') {
-        i += 1;
-        while let Some(&b) = digits.get(i) {
-            if !b.is_ascii_digit() {
-                break;
-            }
-            if mantissa != 0 || b != b'0' {
-                significant += 1;
-            }
-            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
-            frac_digits += 1;
-            i += 1;
-        }
-    }
-    if int_digits + frac_digits == 0 {
-        return slow(s);
-    }
-    if i == digits.len() && significant <= 15 && frac_digits <= 22 {
-        let m = mantissa as f64;
-        let v = if frac_digits == 0 {
-            m
-        } else {
-            m / POW10[frac_digits]
-        };
-        return Cell::Number {
-            value: if negative { -v } else { v },
-            integer: frac_digits == 0 && !digits.contains(&b'.'),
-        };
-    }
     slow(s)
 }
 
-/// Exponents, long mantissas, NA tokens and text.
+/// Numbers in any notation, NA tokens and text.
 fn slow(s: &[u8]) -> Cell {
     if NA_TOKENS.contains(&s) {
         return Cell::Missing;
@@ -277,8 +228,11 @@ pub fn push_py_float(out: &mut String, v: f64) {
 mod tests {
     use super::*;
 
+    /// A cell through the reader's fast path (with its fallback).
     fn num(s: &str) -> (f64, bool) {
-        match parse_cell(s.as_bytes()) {
+        let (cell, end) = scan_cell(s.as_bytes(), 0);
+        assert_eq!(end, s.len(), "{s:?}");
+        match cell {
             Cell::Number { value, integer } => (value, integer),
             other => panic!("{s:?}: {other:?}"),
         }

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::io::{self, Write};
 
+use netmon_core::frame::push_csv_field;
 use netmon_core::{Frame, Timestamp};
 
 use crate::number::push_py_float;
@@ -36,17 +37,6 @@ pub struct WriteOptions<'a> {
     /// T4 only: the first line (default: `<node>, netmon Version: <v>,
     /// File Type Format 2`).
     pub first_line: Option<&'a str>,
-}
-
-fn push_field(line: &mut String, field: &str) {
-    // Quoted only when needed, as Python's csv module does.
-    if field.contains([',', '"', '\n', '\r']) {
-        line.push('"');
-        line.push_str(&field.replace('"', "\"\""));
-        line.push('"');
-    } else {
-        line.push_str(field);
-    }
 }
 
 fn push_value(line: &mut String, v: f64, kind: ValueKind) {
@@ -90,7 +80,7 @@ pub fn write_plain<W: Write>(mut out: W, frame: &Frame, opts: &WriteOptions<'_>)
     }
     for name in frame.names() {
         line.push(',');
-        push_field(&mut line, name);
+        push_csv_field(&mut line, name);
     }
     line.push('\n');
     out.write_all(line.as_bytes())?;
@@ -100,7 +90,7 @@ pub fn write_plain<W: Write>(mut out: W, frame: &Frame, opts: &WriteOptions<'_>)
         Timestamp::from_nanos(t).format_into("%Y-%b-%d %H:%M:%S.00", &mut line);
         if let Some(system) = opts.system {
             line.push(',');
-            push_field(&mut line, system);
+            push_csv_field(&mut line, system);
         }
         for (c, kind) in columns.iter().zip(&kinds) {
             line.push(',');

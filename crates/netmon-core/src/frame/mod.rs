@@ -525,7 +525,9 @@ impl Frame {
     }
 }
 
-fn push_csv_field(line: &mut String, field: &str) {
+/// Appends a CSV field, quoted only when it holds a comma, a quote or a
+/// line break (as Python's `csv` module and pandas write them).
+pub fn push_csv_field(line: &mut String, field: &str) {
     if field.contains([',', '"', '\n', '\r']) {
         line.push('"');
         line.push_str(&field.replace('"', "\"\""));
