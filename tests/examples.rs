@@ -226,3 +226,66 @@ fn t4_tool_info_convert_merge_calc() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn smsc_monitor_checks_and_prints_settings() {
+    let dir = tempfile_dir("settings");
+    let good = dir.join("settings.cfg");
+    std::fs::write(
+        &good,
+        "[DEFAULT]\nusername = smsc\npassword = hunter2\nfolder = smsc$root:[monitor.out]\n\n\
+         [GATEWAY]\nip_or_hostname = 127.0.0.1\n\n[SMSC-1]\nip_or_hostname = 10.1.1.1\ncluster_id = smsc-1\n",
+    )
+    .unwrap();
+    let out = Command::new(example("smsc_monitor"))
+        .arg("--settings")
+        .arg(&good)
+        .arg("--config")
+        .output()
+        .expect("run smsc_monitor");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("[SMSC-1]") && stdout.contains("password = *****"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("hunter2"), "{stdout}");
+
+    // A run with settings says what it would collect and that SSH
+    // collection is not in this build; never the password.
+    let out = Command::new(example("smsc_monitor"))
+        .arg("--settings")
+        .arg(&good)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("[SMSC-1] (line 9) smsc@10.1.1.1:22 (password)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("not in this build") && !stderr.contains("hunter2"),
+        "{stderr}"
+    );
+
+    let bad = dir.join("bad.cfg");
+    std::fs::write(
+        &bad,
+        "[SMSC-1]\nuse_gateway = no\nusername = u\npassword = p\nip_or_hostname = 10.1.1.1\nssh_port = twenty-two\n",
+    )
+    .unwrap();
+    let out = Command::new(example("smsc_monitor"))
+        .arg("--settings")
+        .arg(&bad)
+        .arg("--config")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("bad.cfg: line 6") && stderr.contains("ssh_port"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -191,6 +191,17 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// A settings (INI) file is malformed or has a bad value.
+    #[error("{file}: {position}: {reason}")]
+    Config {
+        /// The file, as given.
+        file: String,
+        /// Line (and column where known) of the problem.
+        position: Position,
+        /// What is wrong.
+        reason: String,
+    },
+
     /// A source failed for a reason of its own (a transport error from an
     /// SFTP session, a poller's failure …), said in text.
     #[error("{source_name}: {message}")]
@@ -206,7 +217,7 @@ impl Error {
     /// Where the error is in its input, for the variants that know.
     pub fn position(&self) -> Option<Position> {
         match self {
-            Error::Timestamp { position, .. } => Some(*position),
+            Error::Timestamp { position, .. } | Error::Config { position, .. } => Some(*position),
             _ => None,
         }
     }

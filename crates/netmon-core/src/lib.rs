@@ -13,6 +13,7 @@
 //! | data | [`Frame`]: columnar time-indexed `f64` table with [`Tags`]; [`ColumnSelector`], merges, [`Resample`] |
 //! | inputs | [`FileSource`] and [`SampleSource`]: the transport-agnostic collector traits; [`LocalFolder`], [`MemorySource`], [`SimulatedSamples`] |
 //! | secrets | [`Secret`]: masked in `Debug`, `Display` and `Serialize` |
+//! | settings | [`ini::Ini`]: INI files as Python's configparser reads them, with line numbers |
 //! | errors | [`Error`] with [`Position`] |
 //!
 //! # Example: two sources, one pipeline
@@ -41,6 +42,7 @@
 pub mod collector;
 pub mod error;
 pub mod frame;
+pub mod ini;
 pub mod secret;
 pub mod time;
 
