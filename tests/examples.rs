@@ -26,15 +26,7 @@ fn example(name: &str) -> PathBuf {
 fn smsc_monitor_runs_on_its_simulator() {
     let store = tempfile_dir("smsc_store");
     let out = Command::new(example("smsc_monitor"))
-        .args([
-            "--systems",
-            "2",
-            "--hours",
-            "3",
-            "--period",
-            "30",
-            "--store",
-        ])
+        .args(["--systems", "2", "--day", "2015-11-19", "--store"])
         .arg(&store)
         .output()
         .expect("run smsc_monitor");
@@ -45,52 +37,124 @@ fn smsc_monitor_runs_on_its_simulator() {
         out.status,
         String::from_utf8_lossy(&out.stderr)
     );
-    // Two nodes on clocks 0.7 s apart merge into one row per minute; node 2
-    // misses the sample of every 97th epoch minute (two in these 3 h, so
-    // 2 rows x 4 of its columns are empty).
+    // Five class files per system (the stale and foreign files are not
+    // selected), a day of 5-minute samples, every metric set computed.
     assert!(
-        stdout.contains("SMSC1: 180 rows x 8 columns after merging, 8 empty cells"),
+        stdout.contains("SMSC-1: 288 rows x 238 columns from 5 file(s)"),
         "{stdout}"
     );
-    assert!(stdout.contains("SMSC2:"), "{stdout}");
-    let csv = std::fs::read_to_string(store.join("SMSC1_20151119.csv")).expect("stored CSV");
-    assert_eq!(csv.lines().count(), 181, "header + 180 rows");
-    assert!(csv.starts_with("time,NODE_1 [MON.SYST]Cpu Busy,"));
+    assert!(
+        stdout.contains("SMSC-2: 288 rows x 238 columns from 5 file(s)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("licence usage %") && stdout.contains("MO accepted %"),
+        "{stdout}"
+    );
+    let stored: Vec<_> = std::fs::read_dir(&store)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    let csv = stored
+        .iter()
+        .find(|n| n.starts_with("data_") && n.ends_with(".csv"))
+        .expect("data CSV");
+    let manifest = stored
+        .iter()
+        .find(|n| n.starts_with("manifest_"))
+        .expect("manifest");
+    let text = std::fs::read_to_string(store.join(csv)).unwrap();
+    assert_eq!(
+        text.lines().count(),
+        1 + 2 * 288,
+        "header + both systems' rows"
+    );
+    assert!(text.starts_with("Sample Time,system,GIW_11_MOSM_OK,"));
+    assert!(
+        text.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("2015-Nov-19 00:00:00.00,SMSC-1,")
+    );
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(store.join(manifest)).unwrap()).unwrap();
+    assert_eq!(m["systems"][1]["name"], "SMSC-2");
+    assert_eq!(m["systems"][1]["files"].as_array().unwrap().len(), 5);
+    assert_eq!(m["systems"][0]["error"], serde_json::Value::Null);
+    assert!(
+        stored.iter().all(|n| !n.ends_with('~')),
+        "no temporary file left: {stored:?}"
+    );
+    std::fs::remove_dir_all(&store).ok();
+}
 
-    // The union merge keeps both clocks: twice the rows, half of them empty
-    // per node.
+#[test]
+fn smsc_monitor_local_files_and_failures() {
+    let Some(data) = corpus("t4/test_data.csv") else {
+        return;
+    };
+    let Some(calc) = corpus("t4/test_calc.cfg") else {
+        return;
+    };
+    let store = tempfile_dir("smsc_local");
     let out = Command::new(example("smsc_monitor"))
         .args([
-            "--systems",
-            "1",
-            "--hours",
-            "3",
-            "--merge",
-            "union",
-            "--store",
+            "--compat",
+            "left-to-right",
+            "--system",
+            "System_1",
+            "--calc",
         ])
+        .arg(&calc)
+        .arg("--store")
         .arg(&store)
+        .arg("--localcsv")
+        .arg(&data)
         .output()
-        .expect("run smsc_monitor");
+        .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}");
-    assert!(stdout.contains("SMSC1: 358 rows x 8 columns"), "{stdout}");
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("System_1: 286 rows x 942 columns from 1 file(s)"),
+        "{stdout}"
+    );
+    // A file that is no T4 file fails its system (exit 1), and says why.
+    let junk = store.join("junk.csv");
+    std::fs::write(&junk, "not, a, t4 file\n").unwrap();
+    let out = Command::new(example("smsc_monitor"))
+        .arg("--store")
+        .arg(&store)
+        .arg("--localcsv")
+        .arg(&junk)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("FAILED: no selected file could be read") && stdout.contains("junk.csv"),
+        "{stdout}"
+    );
     std::fs::remove_dir_all(&store).ok();
 }
 
 #[test]
 fn smsc_monitor_rejects_bad_arguments() {
     for (args, needle) in [
-        (&["--start", "2015-13-01"][..], "column 6"),
-        (&["--tolerance", "-1"][..], "--tolerance"),
+        (&["--day", "2015-13-01"][..], "column 6"),
+        (&["--const", "retq_max"][..], "NAME=VALUE"),
         (&["--systems", "0"][..], "systems"),
+        (&["--config"][..], "--settings"),
     ] {
         let out = Command::new(example("smsc_monitor"))
             .args(args)
             .output()
             .expect("run smsc_monitor");
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(!out.status.success(), "{args:?} was accepted");
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
         assert!(stderr.contains(needle), "{args:?}: {stderr}");
     }
 }

@@ -1,173 +1,250 @@
-//! smsc_monitor — the SMSC statistics workflow.
-//!
-//! Today this runs the workflow's data path on its embedded default: a
-//! simulated fleet of SMSC systems, two OpenVMS nodes each, whose counters
-//! are polled once a minute on clocks that drift apart. Per system it
-//! merges the nodes (tolerance-aligned, so samples a little apart share a
-//! row; or the outer union t4Monitor does), resamples into report periods
-//! (mean and max), writes the result to the store as CSV and prints a
-//! summary. Collection of real T4 files over SSH/SFTP replaces the
-//! simulator as the SMSC issue lands.
+//! smsc_monitor — the SMSC statistics workflow of the monitoring
+//! procedure: collect each system's T4 (PML) statistics, merge them, apply
+//! the calculations file and the SMSC metric sets, and store the run.
 //!
 //! ```text
-//! cargo run --release --example smsc_monitor -- --help
+//! smsc_monitor                               simulated SMSCs (the embedded default)
+//! smsc_monitor --localcsv FILE... [--system S]   T4 files already on this machine
+//! smsc_monitor --settings settings.cfg --config  check settings.cfg, print it (secrets masked)
 //! ```
+//!
+//! Every system goes through the same pipeline whatever its source (an
+//! in-memory simulator, local files, SFTP as it lands). A system that
+//! fails is reported and the others go on; the exit status is 1 when any
+//! system failed, 2 on usage or output errors.
 
+mod pipeline;
 mod settings;
+mod store;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
+use std::time::Instant;
 
 use anyhow::{Context, bail};
 use clap::{Parser, ValueEnum};
-use netmon::core::{
-    Aggregation, Error, Frame, Resample, Sample, SampleBatch, SimulatedSamples, Tags, Timestamp,
-    poll_series,
-};
+use netmon::core::{Civil, FileEntry, FileSource, MemorySource, Timestamp};
+use netmon::t4::FileSelector;
+use netmon::t4::calc::{CalcFile, Mode};
+use netmon::t4::sim::SmscSim;
+
+use crate::pipeline::{Processing, SystemData, process_system};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
-enum MergeMode {
-    /// Samples of the nodes within the tolerance share a row.
-    Nearest,
-    /// Outer union of timestamps, first node wins (t4Monitor's rule).
-    Union,
+enum Compat {
+    /// t4Monitor's strictly left-to-right evaluation.
+    LeftToRight,
 }
 
-/// Collect, merge and summarise SMSC statistics (embedded simulator for now).
+/// Collect, merge and compute SMSC statistics.
 #[derive(Debug, Parser)]
 #[command(version, about, long_about = None)]
 struct Args {
-    /// Number of simulated SMSC systems.
-    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=64))]
-    systems: u16,
-    /// Hours of one-minute samples to collect.
-    #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(u16).range(1..=744))]
-    hours: u16,
-    /// Day the collection starts (any timestamp netmon parses).
-    #[arg(long, default_value = "2015-11-19T00:00:00Z")]
-    start: String,
-    /// How the nodes of a system are merged.
-    #[arg(long, value_enum, default_value_t = MergeMode::Nearest)]
-    merge: MergeMode,
-    /// Tolerance of the nearest merge, in seconds.
-    #[arg(long, default_value_t = 2.0, allow_hyphen_values = true)]
-    tolerance: f64,
-    /// Report period, in minutes.
-    #[arg(long, default_value_t = 15)]
-    period: u32,
-    /// Folder the merged data are stored in.
-    #[arg(long, default_value = "store")]
-    store: PathBuf,
-    /// Settings file (t4Monitor's settings.cfg): check it.
+    /// Settings file (t4Monitor's settings.cfg).
     #[arg(long)]
     settings: Option<PathBuf>,
     /// Print the merged settings, secrets masked, and exit.
     #[arg(long, requires = "settings")]
     config: bool,
+    /// Process these local T4 files (of one system) instead of collecting.
+    #[arg(long, num_args = 1.., value_name = "FILE")]
+    localcsv: Vec<PathBuf>,
+    /// The system name of --localcsv files (default: the first file's stem).
+    #[arg(long)]
+    system: Option<String>,
+    /// Take every T4 file, not only today's.
+    #[arg(long)]
+    all: bool,
+    /// Calculations file applied before the SMSC metric sets.
+    #[arg(long = "calc", value_name = "CALCFILE")]
+    calc_file: Option<PathBuf>,
+    /// Evaluate the calculations file as t4Monitor does.
+    #[arg(long, value_enum)]
+    compat: Option<Compat>,
+    /// A named constant `NAME=VALUE` (retq_max, delivery_limit,
+    /// delv_per_node_max, or any name of the calculations file).
+    #[arg(long = "const", value_name = "NAME=VALUE")]
+    constants: Vec<String>,
+    /// Folder the run is stored in.
+    #[arg(long, default_value = "store")]
+    store: PathBuf,
+    /// Simulator: number of SMSC systems.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=64))]
+    systems: u16,
+    /// Simulator: the day simulated (default today, UTC).
+    #[arg(long)]
+    day: Option<String>,
 }
 
-/// The counters of one SMSC node at `now`: daily traffic shape, per-node
-/// scale, and a clock `skew_ms` late with jitter.
-fn smsc_node(system: u16, node: u16, now: Timestamp, skew_ms: i64) -> SampleBatch {
-    let minute = now.as_secs().div_euclid(60);
-    let jitter_ms = (minute * 37 + i64::from(node) * 11) % 90;
-    let time = now.saturating_add_nanos((skew_ms + jitter_ms) * 1_000_000);
-    let day_phase = (minute % 1440) as f64 / 1440.0 * std::f64::consts::TAU;
-    let load = 0.55 - 0.4 * day_phase.cos();
-    let scale = 1.0 + f64::from(system) * 0.25 + f64::from(node) * 0.1;
-    let noise = ((minute * 7919 + i64::from(node) * 104_729) % 97) as f64 / 97.0;
-    let n = format!("NODE_{node}");
-    let s = |name: &str, value: f64| Sample {
-        time,
-        series: format!("{n} {name}"),
-        value,
-    };
-    let mut samples = vec![
-        s(
-            "[MON.SYST]Cpu Busy",
-            (load * 70.0 + noise * 10.0).min(100.0),
-        ),
-        s("SMH_MT_SUBMITTED", (load * 900.0 + noise * 50.0) * scale),
-        s("SMH_MT_DELIVERED", (load * 870.0 + noise * 40.0) * scale),
-        s("GIW_SRI_SM", (load * 400.0 + noise * 20.0) * scale),
-    ];
-    // Node 2 misses a sample every 97 minutes: a gap the merge must keep.
-    if node == 2 && minute % 97 == 0 {
-        samples.clear();
-    }
-    SampleBatch {
-        tags: Tags {
-            system: Some(format!("SMSC{system}")),
-            node: Some(n),
-            ..Tags::default()
-        },
-        samples,
-    }
-}
-
-struct SystemResult {
+/// One system to process: its name, source and file filter.
+struct Job {
     name: String,
-    rows: usize,
-    columns: usize,
-    empty_cells: usize,
-    mean: Frame,
-    max: Frame,
+    source: Box<dyn FileSource>,
+    selector: FileSelector,
 }
 
-async fn run_system(args: &Args, system: u16, start: Timestamp) -> anyhow::Result<SystemResult> {
-    let name = format!("SMSC{system}");
-    let minutes = i64::from(args.hours) * 60;
-    let times: Vec<Timestamp> = (0..minutes)
-        .filter_map(|m| Timestamp::from_secs(start.as_secs() + m * 60))
-        .collect();
-    let mut nodes = Vec::new();
-    for node in 1..=2u16 {
-        let skew = if node == 1 { 10 } else { 700 };
-        let source = SimulatedSamples::new(format!("{name}/NODE_{node}"), move |now| {
-            Ok::<_, Error>(smsc_node(system, node, now, skew))
-        });
-        let (frame, errors) = poll_series(&source, times.iter().copied()).await;
-        for (at, e) in errors {
-            eprintln!("{name}: NODE_{node}: poll at {at} failed: {e}");
+fn today() -> Civil {
+    let c = Timestamp::now().to_civil();
+    Civil::date(c.year, c.month, c.day)
+}
+
+/// The simulated SMSCs: each system's day of T4 files in memory.
+fn simulated(args: &Args, day: Civil) -> anyhow::Result<Vec<Job>> {
+    let mut jobs = Vec::new();
+    for n in 1..=args.systems {
+        let name = format!("SMSC-{n}");
+        let cluster = format!("smsc{n}");
+        let sim = SmscSim::day(&name, &cluster, day, 0.6 + 0.3 * f64::from(n));
+        let source = MemorySource::new(&name);
+        let modified = Timestamp::from_civil(day).ok();
+        for (file, bytes) in sim.files()? {
+            source.insert(file, bytes, modified)?;
         }
-        nodes.push(frame);
+        // A file of another cluster and a stale day: not selected.
+        source.insert(
+            format!("giw_smsc{}_01jan2000.csv", n + 100),
+            Vec::new(),
+            None,
+        )?;
+        let selector = if args.all {
+            FileSelector::all()
+        } else {
+            FileSelector::day(day)
+        }
+        .cluster(&cluster);
+        jobs.push(Job {
+            name,
+            source: Box::new(source),
+            selector,
+        });
     }
-    let refs: Vec<&Frame> = nodes.iter().collect();
-    let mut merged = match args.merge {
-        MergeMode::Nearest => Frame::merge_nearest(&refs, Duration::from_secs_f64(args.tolerance))?,
-        MergeMode::Union => Frame::merge_union(&refs)?,
+    Ok(jobs)
+}
+
+/// --localcsv: the given files as one system's source.
+fn local_files(args: &Args) -> anyhow::Result<Vec<Job>> {
+    let name = match &args.system {
+        Some(s) => s.clone(),
+        None => args.localcsv[0]
+            .file_stem()
+            .map_or_else(|| "local".to_string(), |s| s.to_string_lossy().into_owned()),
     };
-    merged.tags_mut().system = Some(name.clone());
-    merged.tags_mut().node = None;
-    let empty_cells = merged
-        .columns()
-        .map(|(_, c)| c.iter().filter(|v| v.is_nan()).count())
-        .sum();
-
-    std::fs::create_dir_all(&args.store)
-        .with_context(|| format!("creating {}", args.store.display()))?;
-    let path = args
-        .store
-        .join(format!("{name}_{}.csv", start.format("%Y%m%d")));
-    let tmp = path.with_extension("csv.tmp");
-    let file = std::fs::File::create(&tmp).with_context(|| format!("writing {}", tmp.display()))?;
-    merged.write_csv(std::io::BufWriter::new(file))?;
-    std::fs::rename(&tmp, &path).with_context(|| format!("writing {}", path.display()))?;
-
-    let period = Duration::from_secs(u64::from(args.period) * 60);
-    let [mean, max]: [Frame; 2] = Resample::new(period)?
-        .apply_many(&merged, &[Aggregation::Mean, Aggregation::Max])?
-        .try_into()
-        .map_err(|_| anyhow::anyhow!("resampling gave an unexpected number of frames"))?;
-    Ok(SystemResult {
+    let source = MemorySource::new(format!("local:{name}"));
+    for path in &args.localcsv {
+        let file = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .with_context(|| format!("{} is not a file", path.display()))?;
+        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        source.insert(file, bytes, None)?;
+    }
+    Ok(vec![Job {
         name,
-        rows: merged.len(),
-        columns: merged.width(),
-        empty_cells,
-        mean,
-        max,
-    })
+        source: Box::new(source),
+        selector: FileSelector::all(),
+    }])
+}
+
+fn processing(args: &Args) -> anyhow::Result<Processing> {
+    let mode = if args.compat.is_some() {
+        Mode::LeftToRight
+    } else {
+        Mode::Precedence
+    };
+    let calc = args
+        .calc_file
+        .as_ref()
+        .map(|p| CalcFile::from_path(p, mode))
+        .transpose()?;
+    let mut how = Processing {
+        calc,
+        ..Processing::default()
+    };
+    for c in &args.constants {
+        let Some((name, value)) = c.split_once('=') else {
+            bail!("--const {c:?}: expected NAME=VALUE");
+        };
+        let value: f64 = value
+            .trim()
+            .parse()
+            .with_context(|| format!("--const {c:?}: not a number"))?;
+        match name.trim() {
+            "retq_max" => how.params.retq_max = value,
+            "delivery_limit" => how.params.delivery_limit = value,
+            "delv_per_node_max" => how.params.delv_per_node_max = value,
+            other => how.constants.push((other.to_string(), value)),
+        }
+    }
+    Ok(how)
+}
+
+/// The figures an operator looks at first, per system.
+fn print_summary(s: &SystemData) {
+    println!(
+        "\n{}: {} rows x {} columns from {} file(s), {:.1} MB; transfer {:.3} s, processing {:.3} s",
+        s.name,
+        s.frame.len(),
+        s.frame.width(),
+        s.files.len(),
+        s.bytes() as f64 / 1e6,
+        s.transfer.as_secs_f64(),
+        s.processing.as_secs_f64()
+    );
+    if let Some(e) = &s.error {
+        println!("  FAILED: {e}");
+    }
+    for f in s.files.iter().filter(|f| f.error.is_some() || f.issues > 0) {
+        println!(
+            "  {}: {}",
+            f.name,
+            f.error
+                .clone()
+                .unwrap_or_else(|| format!("{} rows skipped or repaired", f.issues))
+        );
+    }
+    for w in s.calc_warnings.iter().take(5) {
+        println!("  {w}");
+    }
+    let mut header = false;
+    for (suffix, what) in [
+        ("_licence_usage_pct", "licence usage %"),
+        ("_successful_fda_pct", "successful first delivery %"),
+        ("_buffer_usage_pct", "buffer usage %"),
+        ("_MOSM_accepted_pct", "MO accepted %"),
+        ("_MTSM_accepted_pct", "MT accepted %"),
+        ("_session_reject_pct", "session rejects %"),
+    ] {
+        // Over every instance of the metric: the range, the mean of the
+        // means, and where the maximum is.
+        let stats: Vec<(&String, netmon::core::ColumnStats)> = s
+            .frame
+            .names()
+            .iter()
+            .filter(|n| n.ends_with(suffix))
+            .filter_map(|n| s.frame.stats(n).map(|st| (n, st)))
+            .filter(|(_, st)| st.count > 0)
+            .collect();
+        let Some((worst, top)) = stats.iter().max_by(|a, b| a.1.max.total_cmp(&b.1.max)) else {
+            continue;
+        };
+        if !header {
+            println!(
+                "  {:<30} {:>8} {:>8} {:>8}  worst instance",
+                "metric", "min", "mean", "max"
+            );
+            header = true;
+        }
+        let min = stats
+            .iter()
+            .map(|(_, st)| st.min)
+            .fold(f64::INFINITY, f64::min);
+        let mean = stats.iter().map(|(_, st)| st.mean).sum::<f64>() / stats.len() as f64;
+        let instance = worst.strip_suffix(suffix).unwrap_or(worst);
+        println!(
+            "  {what:<30} {min:>8.2} {mean:>8.2} {:>8.2}  {instance}",
+            top.max
+        );
+    }
 }
 
 async fn run(args: Args) -> anyhow::Result<bool> {
@@ -177,8 +254,8 @@ async fn run(args: Args) -> anyhow::Result<bool> {
             print!("{}", settings.masked());
             return Ok(true);
         }
-        // Collection over SSH/SFTP lands with the SMSC issue; until then
-        // the settings can be checked but not used for a run.
+        // Collection over SSH/SFTP is the next step of this tool; until
+        // then the settings can be checked but not used for a run.
         for line in settings.plan() {
             eprintln!("{line}");
         }
@@ -200,77 +277,72 @@ async fn run(args: Args) -> anyhow::Result<bool> {
                 .log_monitor
                 .as_ref()
                 .map(|l| format!(
-                    "{} files ({} grep groups, {} windows), {} commands",
+                    "{} files, {} commands",
                     l.files.len(),
-                    l.greps.len(),
-                    l.windows.len(),
                     l.other_commands.len()
                 ))
                 .unwrap_or_else(|| "-".into())
         );
         bail!(
             "{}: {} system(s) configured; collecting over SSH is not in this build yet \
-             (use --config to check the file, or run without --settings for the simulator)",
+             (use --config to check the file, --localcsv for local files, or no option for the simulator)",
             path.display(),
             settings.systems.len()
         );
     }
-    let start: Timestamp = args
-        .start
-        .parse()
-        .with_context(|| format!("--start {:?}", args.start))?;
-    if !(args.tolerance.is_finite() && args.tolerance >= 0.0) {
-        bail!("--tolerance must be a number of seconds, 0 or more");
-    }
-    if args.period == 0 {
-        bail!("--period must be at least 1 minute");
-    }
-    println!(
-        "smsc_monitor: {} simulated systems, {} h of 1-minute samples from {start}, merge {:?}",
-        args.systems, args.hours, args.merge
-    );
-    let mut all_ok = true;
-    for system in 1..=args.systems {
-        match run_system(&args, system, start).await {
-            Ok(r) => print_summary(&r, args.period),
-            Err(e) => {
-                all_ok = false;
-                eprintln!("SMSC{system}: failed: {e:#}");
+    let how = processing(&args)?;
+    let started = Timestamp::now();
+    let clock = Instant::now();
+    let jobs = if args.localcsv.is_empty() {
+        let day = match &args.day {
+            Some(d) => {
+                let t: Timestamp = d.parse().with_context(|| format!("--day {d:?}"))?;
+                let c = t.to_civil();
+                Civil::date(c.year, c.month, c.day)
             }
-        }
-    }
-    println!("stored in {}", args.store.display());
-    Ok(all_ok)
-}
-
-fn print_summary(r: &SystemResult, period_min: u32) {
-    println!(
-        "\n{}: {} rows x {} columns after merging, {} empty cells",
-        r.name, r.rows, r.columns, r.empty_cells
-    );
-    println!(
-        "  {:<34} {:>10} {:>10} {:>22}",
-        "series", "mean", "max", "busiest period"
-    );
-    for (name, means) in r.mean.columns() {
-        let maxes = r.max.column(name).unwrap_or(&[]);
-        let stats = netmon::core::ColumnStats::of(means);
-        let (busiest, peak) = maxes.iter().enumerate().filter(|(_, v)| !v.is_nan()).fold(
-            (None, f64::NEG_INFINITY),
-            |(bi, bv), (i, &v)| {
-                if v > bv { (Some(i), v) } else { (bi, bv) }
-            },
-        );
-        let when = busiest
-            .and_then(|i| r.max.timestamp(i))
-            .map(|t| t.format("%Y-%m-%d %H:%M"))
-            .unwrap_or_else(|| "-".into());
+            None => today(),
+        };
         println!(
-            "  {:<34} {:>10.1} {:>10.1} {:>22}",
-            name, stats.mean, peak, when
+            "smsc_monitor: {} simulated SMSC(s), {:04}-{:02}-{:02}",
+            args.systems, day.year, day.month, day.day
         );
+        simulated(&args, day)?
+    } else {
+        local_files(&args)?
+    };
+
+    let mut results = Vec::new();
+    for job in &jobs {
+        let selector = &job.selector;
+        let wanted = |e: &FileEntry| selector.matches(&e.name);
+        results.push(process_system(&job.name, job.source.as_ref(), &wanted, &how).await);
     }
-    println!("  ({period_min}-minute periods: mean of means, largest maximum)");
+    for r in &results {
+        print_summary(r);
+    }
+    let tag = started.format("%Y%m%d_%H%M");
+    let written = store::write_run(
+        &args.store,
+        &tag,
+        started,
+        clock.elapsed().as_secs_f64(),
+        &results,
+        &[],
+    )?;
+    println!();
+    for p in written {
+        println!("stored {}", p.display());
+    }
+    let processing: f64 = results.iter().map(|r| r.processing.as_secs_f64()).sum();
+    let bytes: u64 = results.iter().map(|r| r.bytes()).sum();
+    println!(
+        "run: {:.3} s; processing {:.3} s for {:.1} MB ({:.1} ms/MB)",
+        clock.elapsed().as_secs_f64(),
+        processing,
+        bytes as f64 / 1e6,
+        processing * 1e3 / (bytes as f64 / 1e6).max(1e-9)
+    );
+    Ok(results.iter().all(|r| r.error.is_none()))
 }
 
 fn main() -> ExitCode {

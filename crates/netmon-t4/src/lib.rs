@@ -9,6 +9,7 @@
 //! | derived columns | [`calc::CalcFile`] (t4Monitor's calc files; precedence or left-to-right) |
 //! | merging and file selection | [`merge_union`], [`merge_nearest`], [`FileSelector`] |
 //! | SMSC metric sets (GIW, SMH, SSD, GHLR, IP7, SIW) | [`metrics`] |
+//! | simulated SMSC (a day of PML counters as T4 files) | [`sim::SmscSim`] |
 //! | benchmark input | [`synth::write_synthetic`] |
 //!
 //! The reader streams line by line: a file of any size costs the frame it
@@ -26,6 +27,7 @@ pub mod merge;
 pub mod metrics;
 pub mod number;
 pub mod reader;
+pub mod sim;
 mod stamp;
 pub mod synth;
 pub mod writer;
@@ -33,4 +35,4 @@ pub mod writer;
 pub use error::{Error, Issue, IssueKind, Result};
 pub use merge::{FileSelector, Merged, merge_nearest, merge_union};
 pub use reader::{Layout, Metadata, Reader, ReaderBuilder, T4File, ValueKind};
-pub use writer::{Kinds, WriteOptions, write_plain, write_t4};
+pub use writer::{Kinds, WriteOptions, write_plain, write_plain_systems, write_t4};

@@ -102,6 +102,59 @@ pub fn write_plain<W: Write>(mut out: W, frame: &Frame, opts: &WriteOptions<'_>)
     out.flush()
 }
 
+/// Writes several systems' frames as one plain CSV, t4Monitor's store
+/// layout: `Sample Time,system,<every column of every system>`, each
+/// system's rows in turn, empty cells where a system lacks a column.
+pub fn write_plain_systems<W: Write>(
+    mut out: W,
+    systems: &[(&str, &Frame)],
+    kinds: Option<&Kinds>,
+) -> io::Result<()> {
+    let mut names: Vec<&str> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (_, f) in systems {
+        for n in f.names() {
+            if seen.insert(n.as_str()) {
+                names.push(n);
+            }
+        }
+    }
+    let kind_of = |n: &str| {
+        kinds
+            .and_then(|k| k.get(n).copied())
+            .unwrap_or(ValueKind::Float)
+    };
+    let mut line = String::with_capacity(16 * 1024);
+    line.push_str("Sample Time,system");
+    for n in &names {
+        line.push(',');
+        push_csv_field(&mut line, n);
+    }
+    line.push('\n');
+    out.write_all(line.as_bytes())?;
+    for (system, frame) in systems {
+        let columns: Vec<(Option<&[f64]>, ValueKind)> = names
+            .iter()
+            .map(|n| (frame.column(n), kind_of(n)))
+            .collect();
+        for (row, &t) in frame.index_ns().iter().enumerate() {
+            line.clear();
+            Timestamp::from_nanos(t).format_into("%Y-%b-%d %H:%M:%S.00", &mut line);
+            line.push(',');
+            push_csv_field(&mut line, system);
+            for (c, kind) in &columns {
+                line.push(',');
+                if let Some(v) = c.and_then(|c| c.get(row)) {
+                    push_value(&mut line, *v, *kind);
+                }
+            }
+            line.push('\n');
+            out.write_all(line.as_bytes())?;
+        }
+    }
+    out.flush()
+}
+
 /// Writes T4 Format 2: the first line, the names on one line between the
 /// START and END tags (time column first, named `Sample Time`), then rows
 /// stamped `19-NOV-2015 00:02:00.01` with as many fraction digits as the
@@ -175,4 +228,30 @@ pub fn write_t4<W: Write>(mut out: W, frame: &Frame, opts: &WriteOptions<'_>) ->
     }
     out.write_all(b"Column Average, 99999\r\n")?;
     out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn systems_in_one_store_csv() {
+        let a = Frame::from_columns(vec![0], [("x", vec![1.0]), ("y", vec![2.5])]).unwrap();
+        let b = Frame::from_columns(
+            vec![60_000_000_000],
+            [("y", vec![f64::NAN]), ("z", vec![3.0])],
+        )
+        .unwrap();
+        let kinds: Kinds = [("x".to_string(), ValueKind::Integer)]
+            .into_iter()
+            .collect();
+        let mut out = Vec::new();
+        write_plain_systems(&mut out, &[("SMSC-1", &a), ("SMSC,2", &b)], Some(&kinds)).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "Sample Time,system,x,y,z\n\
+             1970-Jan-01 00:00:00.00,SMSC-1,1,2.5,\n\
+             1970-Jan-01 00:01:00.00,\"SMSC,2\",,,3.0\n"
+        );
+    }
 }
