@@ -8,14 +8,19 @@
 //! smsc_monitor --settings settings.cfg --config  check settings.cfg, print it (secrets masked)
 //! ```
 //!
+//! Each run writes `store/` (data CSV and manifest) and `reports/` (one
+//! HTML page per system and an index).
+//!
 //! Every system goes through the same pipeline whatever its source (an
 //! in-memory simulator, local files, SFTP as it lands). A system that
 //! fails is reported and the others go on; the exit status is 1 when any
 //! system failed, 2 on usage or output errors.
 
 mod pipeline;
+mod report;
 mod settings;
 mod store;
+mod svg;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -68,6 +73,16 @@ struct Args {
     /// Folder the run is stored in.
     #[arg(long, default_value = "store")]
     store: PathBuf,
+    /// Folder the HTML reports are written to.
+    #[arg(long, default_value = "reports")]
+    reports: PathBuf,
+    /// Graph list (t4Monitor's `regex[,regex...];title[;options]` lines);
+    /// default: the built-in SMSC list.
+    #[arg(long, value_name = "FILE")]
+    graphs: Option<PathBuf>,
+    /// Store the run but write no reports.
+    #[arg(long)]
+    noreports: bool,
     /// Simulator: number of SMSC systems.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=64))]
     systems: u16,
@@ -291,6 +306,14 @@ async fn run(args: Args) -> anyhow::Result<bool> {
         );
     }
     let how = processing(&args)?;
+    let graphs = match &args.graphs {
+        Some(p) => {
+            let text =
+                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+            report::parse_graphs(&p.display().to_string(), &text)?
+        }
+        None => report::parse_graphs("built-in graph list", report::DEFAULT_GRAPHS)?,
+    };
     let started = Timestamp::now();
     let clock = Instant::now();
     let jobs = if args.localcsv.is_empty() {
@@ -332,6 +355,11 @@ async fn run(args: Args) -> anyhow::Result<bool> {
     println!();
     for p in written {
         println!("stored {}", p.display());
+    }
+    if !args.noreports {
+        for p in report::write_reports(&args.reports, &results, &graphs, &[], Timestamp::now())? {
+            println!("report {}", p.display());
+        }
     }
     let processing: f64 = results.iter().map(|r| r.processing.as_secs_f64()).sum();
     let bytes: u64 = results.iter().map(|r| r.bytes()).sum();

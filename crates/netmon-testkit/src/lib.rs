@@ -122,6 +122,31 @@ pub fn corpus_file(relative: &str) -> Option<PathBuf> {
     }
 }
 
+/// An external program the test needs (`chromium`, `snmpd`, `sshd` …),
+/// found on `PATH` or in `/usr/sbin`.
+///
+/// Absent: prints the skip reason and returns `None`, or panics under CI,
+/// where `.ci/run` installs every such program.
+#[track_caller]
+pub fn tool(name: &str) -> Option<PathBuf> {
+    let dirs = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .unwrap_or_default();
+    let found = dirs
+        .into_iter()
+        .chain([PathBuf::from("/usr/sbin"), PathBuf::from("/usr/bin")])
+        .map(|d| d.join(name))
+        .find(|p| p.is_file());
+    if found.is_none() {
+        let reason = format!("{name} is not installed (./scripts/test.sh installs it as root)");
+        if in_ci() {
+            panic!("{reason}; CI=true requires it");
+        }
+        print_skip(&reason);
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,6 +173,12 @@ mod tests {
             Lookup::Fail(r) => assert!(r.contains("CI=true"), "{r}"),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn tools_on_the_path() {
+        // `sh` is on every machine this runs on.
+        assert!(tool("sh").is_some_and(|p| p.is_file()));
     }
 
     #[test]
