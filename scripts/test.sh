@@ -81,7 +81,7 @@ if [ "$run_python" = 1 ]; then
     python3 -m venv "$venv"
   fi
   py="$venv/bin/python"
-  "$py" -m pip install -q --disable-pip-version-check --upgrade "maturin>=1.9,<2" "pytest>=8"
+  "$py" -m pip install -q --disable-pip-version-check --upgrade "maturin>=1.9,<2" "pytest>=8" numpy pandas pyarrow
   say "Python: building and installing the netmon wheel (pip install ./crates/netmon-py)"
   "$py" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps ./crates/netmon-py
   say "Python: pytest crates/netmon-py/tests"

@@ -79,6 +79,8 @@ fn smsc_monitor_runs_on_its_simulator() {
     let m: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(store.join(manifest)).unwrap()).unwrap();
     assert_eq!(m["systems"][1]["name"], "SMSC-2");
+    let parquet = m["data_parquet"].as_str().expect("parquet in the manifest");
+    assert!(store.join(parquet).is_file());
     assert_eq!(m["systems"][1]["files"].as_array().unwrap().len(), 5);
     assert_eq!(m["systems"][0]["error"], serde_json::Value::Null);
     assert!(

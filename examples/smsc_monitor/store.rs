@@ -2,6 +2,8 @@
 //!
 //! ```text
 //! data_<YYYYmmdd_HHMM>.csv        every system, t4Monitor's layout: Sample Time,system,<columns>
+//! data_<YYYYmmdd_HHMM>.parquet    the same, typed: timestamp[ns, UTC], string, int64 or float64
+//!                                 (missing samples are nulls), readable by pandas and pyarrow
 //! logs_<system>_<tag>.txt         each system's log-monitor output, when there is some
 //! manifest_<tag>.json             systems, files, rows, errors, durations
 //! ```
@@ -12,15 +14,22 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
 use anyhow::Context;
-use netmon::t4::{Kinds, write_plain_systems};
+use arrow_array::{
+    ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray, TimestampNanosecondArray,
+};
+use arrow_schema::{DataType, Field, Schema, TimeUnit};
+use netmon::core::Frame;
+use netmon::t4::{Kinds, ValueKind, write_plain_systems};
 
 use crate::pipeline::{FileOutcome, SystemData};
 
 /// Writes `path` through a temporary file in the same folder.
 pub fn write_atomically(
     path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    write: impl FnOnce(&mut (dyn Write + Send)) -> std::io::Result<()>,
 ) -> anyhow::Result<()> {
     let tmp = path.with_extension("tmp~");
     let file =
@@ -32,6 +41,89 @@ pub fn write_atomically(
     drop(out);
     std::fs::rename(&tmp, path).with_context(|| format!("renaming to {}", path.display()))?;
     Ok(())
+}
+
+/// Writes the systems' frames as one Parquet file, rows in the order of
+/// the CSV store. A column is int64 where the CSV writes integers (every
+/// value of every system integral), else float64; NaN is stored as null.
+fn write_parquet(
+    w: &mut (dyn Write + Send),
+    systems: &[(&str, &Frame)],
+    kinds: &Kinds,
+) -> anyhow::Result<()> {
+    let mut names: Vec<&str> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (_, f) in systems {
+        for n in f.names() {
+            if seen.insert(n.as_str()) {
+                names.push(n);
+            }
+        }
+    }
+    let integer = |n: &str| {
+        kinds.get(n) == Some(&ValueKind::Integer)
+            && systems.iter().all(|(_, f)| {
+                f.column(n)
+                    .is_some_and(|c| c.iter().all(|v| v.fract() == 0.0 && v.abs() < 9.0e15))
+            })
+    };
+    let int_columns: Vec<bool> = names.iter().map(|n| integer(n)).collect();
+    let mut fields = vec![
+        Field::new(
+            "Sample Time",
+            DataType::Timestamp(TimeUnit::Nanosecond, Some("UTC".into())),
+            false,
+        ),
+        Field::new("system", DataType::Utf8, false),
+    ];
+    for (n, int) in names.iter().zip(&int_columns) {
+        let t = if *int {
+            DataType::Int64
+        } else {
+            DataType::Float64
+        };
+        fields.push(Field::new(*n, t, true));
+    }
+    let schema = Arc::new(Schema::new(fields));
+    let props = parquet::file::properties::WriterProperties::builder()
+        .set_compression(parquet::basic::Compression::SNAPPY)
+        .build();
+    let mut writer = parquet::arrow::ArrowWriter::try_new(w, schema.clone(), Some(props))?;
+    for (system, frame) in systems {
+        let rows = frame.len();
+        let mut columns: Vec<ArrayRef> = vec![
+            Arc::new(
+                TimestampNanosecondArray::from(frame.index_ns().to_vec()).with_timezone("UTC"),
+            ),
+            Arc::new(StringArray::from(vec![*system; rows])),
+        ];
+        for (n, int) in names.iter().zip(&int_columns) {
+            let values = frame.column(n);
+            let cell = |i: usize| {
+                values
+                    .and_then(|c| c.get(i).copied())
+                    .filter(|v| !v.is_nan())
+            };
+            columns.push(if *int {
+                Arc::new(
+                    (0..rows)
+                        .map(|i| cell(i).map(|v| v as i64))
+                        .collect::<Int64Array>(),
+                )
+            } else {
+                Arc::new((0..rows).map(cell).collect::<Float64Array>())
+            });
+        }
+        writer.write(&RecordBatch::try_new(schema.clone(), columns)?)?;
+    }
+    writer.close()?;
+    Ok(())
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 #[derive(Debug, serde::Serialize)]
@@ -54,6 +146,7 @@ struct Manifest<'a> {
     started: String,
     seconds: f64,
     data_csv: Option<String>,
+    data_parquet: Option<String>,
     systems: Vec<SystemManifest<'a>>,
 }
 
@@ -79,17 +172,18 @@ pub fn write_run(
             kinds.entry(k.clone()).or_insert(*v);
         }
     }
-    let data_csv = if with_data.is_empty() {
-        None
+    let (data_csv, data_parquet) = if with_data.is_empty() {
+        (None, None)
     } else {
-        let path = folder.join(format!("data_{tag}.csv"));
-        write_atomically(&path, |w| write_plain_systems(w, &with_data, Some(&kinds)))?;
-        written.push(path.clone());
-        Some(
-            path.file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-        )
+        let csv = folder.join(format!("data_{tag}.csv"));
+        write_atomically(&csv, |w| write_plain_systems(w, &with_data, Some(&kinds)))?;
+        let parquet = folder.join(format!("data_{tag}.parquet"));
+        write_atomically(&parquet, |w| {
+            write_parquet(w, &with_data, &kinds).map_err(|e| std::io::Error::other(e.to_string()))
+        })?;
+        let names = (Some(file_name(&csv)), Some(file_name(&parquet)));
+        written.extend([csv, parquet]);
+        names
     };
     for (system, text) in logs {
         let path = folder.join(format!("logs_{system}_{tag}.txt"));
@@ -101,6 +195,7 @@ pub fn write_run(
         started: started.to_string(),
         seconds,
         data_csv,
+        data_parquet,
         systems: systems
             .iter()
             .map(|s| SystemManifest {

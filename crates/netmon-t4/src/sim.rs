@@ -11,7 +11,8 @@
 
 use netmon_core::{Civil, Frame, Result, Tags, Timestamp};
 
-use crate::writer::{WriteOptions, write_t4};
+use crate::reader::ValueKind;
+use crate::writer::{Kinds, WriteOptions, write_t4};
 
 /// What to simulate.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,8 +65,15 @@ impl SmscSim {
                 self.interval
             );
             let mut bytes = Vec::new();
+            // PML counters are whole numbers: written without a point.
+            let kinds: Kinds = frame
+                .names()
+                .iter()
+                .map(|n| (n.clone(), ValueKind::Integer))
+                .collect();
             let opts = WriteOptions {
                 first_line: Some(&first),
+                kinds: Some(&kinds),
                 ..WriteOptions::default()
             };
             // Writing to memory cannot fail, and the names are plain.
