@@ -355,3 +355,68 @@ fn smsc_monitor_checks_and_prints_settings() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Reports from a stored run (`--local`) show what the run's own reports
+/// showed: the store keeps every value.
+#[test]
+fn smsc_monitor_reports_again_from_the_store() {
+    let dir = tempfile_dir("smsc_relocal");
+    let run = |args: &[&std::ffi::OsStr]| {
+        let out = Command::new(example("smsc_monitor"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let (store, first, again) = (dir.join("store"), dir.join("first"), dir.join("again"));
+    run(&[
+        "--systems".as_ref(),
+        "2".as_ref(),
+        "--day".as_ref(),
+        "2015-11-19".as_ref(),
+        "--store".as_ref(),
+        store.as_os_str(),
+        "--reports".as_ref(),
+        first.as_os_str(),
+    ]);
+    let out = run(&[
+        "--local".as_ref(),
+        store.as_os_str(),
+        "--system".as_ref(),
+        "SMSC-2".as_ref(),
+        "--reports".as_ref(),
+        again.as_os_str(),
+    ]);
+    assert!(out.contains(": 1 system(s)"), "{out}");
+    let section = |html: &str, id: &str| -> String {
+        let start = html
+            .find(&format!("<section id=\"{id}\">"))
+            .unwrap_or_else(|| panic!("no {id}"));
+        let end = start + html[start..].find("</section>").unwrap();
+        html[start..end].to_string()
+    };
+    let a = std::fs::read_to_string(first.join("SMSC-2.html")).unwrap();
+    let b = std::fs::read_to_string(again.join("SMSC-2.html")).unwrap();
+    for id in ["important", "graphs"] {
+        assert!(section(&a, id) == section(&b, id), "section {id} differs");
+    }
+    assert!(
+        !again.join("SMSC-1.html").exists(),
+        "--system keeps one system"
+    );
+    // Not a store: a clear error.
+    let out = Command::new(example("smsc_monitor"))
+        .arg("--local")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no data_*.parquet run"));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -5,6 +5,7 @@
 //! ```text
 //! smsc_monitor                               simulated SMSCs (the embedded default)
 //! smsc_monitor --localcsv FILE... [--system S]   T4 files already on this machine
+//! smsc_monitor --local STORE [--system S]         reports again from a stored run
 //! smsc_monitor --settings settings.cfg --config  check settings.cfg, print it (secrets masked)
 //! ```
 //!
@@ -54,7 +55,12 @@ struct Args {
     /// Process these local T4 files (of one system) instead of collecting.
     #[arg(long, num_args = 1.., value_name = "FILE")]
     localcsv: Vec<PathBuf>,
-    /// The system name of --localcsv files (default: the first file's stem).
+    /// Reports from a stored run instead of collecting: a store folder (its
+    /// newest run) or a data_*.parquet file.
+    #[arg(long, value_name = "STORE", conflicts_with = "localcsv")]
+    local: Option<PathBuf>,
+    /// The system name of --localcsv files (default: the first file's
+    /// stem); with --local, the only system reported.
     #[arg(long)]
     system: Option<String>,
     /// Take every T4 file, not only today's.
@@ -305,7 +311,6 @@ async fn run(args: Args) -> anyhow::Result<bool> {
             settings.systems.len()
         );
     }
-    let how = processing(&args)?;
     let graphs = match &args.graphs {
         Some(p) => {
             let text =
@@ -314,6 +319,27 @@ async fn run(args: Args) -> anyhow::Result<bool> {
         }
         None => report::parse_graphs("built-in graph list", report::DEFAULT_GRAPHS)?,
     };
+    if let Some(store) = &args.local {
+        let run = store::find_run(store)?;
+        let systems: Vec<SystemData> = store::read_run(&run)?
+            .into_iter()
+            .filter(|(name, _)| args.system.as_ref().is_none_or(|s| s == name))
+            .map(|(name, frame)| SystemData::stored(&name, &run, frame))
+            .collect();
+        if systems.is_empty() {
+            bail!(
+                "{}: no system {:?} in this run",
+                run.display(),
+                args.system.as_deref().unwrap_or("")
+            );
+        }
+        println!("{}: {} system(s)", run.display(), systems.len());
+        for p in report::write_reports(&args.reports, &systems, &graphs, &[], Timestamp::now())? {
+            println!("report {}", p.display());
+        }
+        return Ok(true);
+    }
+    let how = processing(&args)?;
     let started = Timestamp::now();
     let clock = Instant::now();
     let jobs = if args.localcsv.is_empty() {

@@ -53,6 +53,23 @@ pub struct SystemData {
 }
 
 impl SystemData {
+    /// A system read back from a stored run.
+    pub fn stored(name: &str, run: &std::path::Path, frame: Frame) -> Self {
+        SystemData {
+            name: name.to_string(),
+            source: format!("store:{}", run.display()),
+            instances: Instances::detect(&frame),
+            frame,
+            kinds: Kinds::new(),
+            files: Vec::new(),
+            error: None,
+            calc_warnings: Vec::new(),
+            interval: None,
+            transfer: Duration::ZERO,
+            processing: Duration::ZERO,
+        }
+    }
+
     /// Bytes fetched in all.
     pub fn bytes(&self) -> u64 {
         self.files.iter().map(|f| f.bytes).sum()

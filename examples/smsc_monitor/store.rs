@@ -220,3 +220,96 @@ pub fn write_run(
     written.push(path);
     Ok(written)
 }
+
+/// The newest `data_*.parquet` of a store folder, or the file itself.
+pub fn find_run(path: &Path) -> anyhow::Result<PathBuf> {
+    if path.is_file() {
+        return Ok(path.to_path_buf());
+    }
+    let mut runs: Vec<PathBuf> = std::fs::read_dir(path)
+        .with_context(|| format!("reading {}", path.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let n = file_name(p);
+            n.starts_with("data_") && n.ends_with(".parquet")
+        })
+        .collect();
+    runs.sort();
+    runs.pop()
+        .with_context(|| format!("no data_*.parquet run in {}", path.display()))
+}
+
+/// Reads a stored run back: each system's frame, in the stored order.
+pub fn read_run(path: &Path) -> anyhow::Result<Vec<(String, Frame)>> {
+    use arrow_array::Array;
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::{Float64Type, Int64Type, TimestampNanosecondType};
+    let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+        .with_context(|| format!("{}: not a Parquet file", path.display()))?
+        .build()?;
+    let mut systems: Vec<(String, Frame)> = Vec::new();
+    for batch in reader {
+        let batch = batch.with_context(|| format!("reading {}", path.display()))?;
+        let schema = batch.schema();
+        let (Some(time), Some(system)) = (
+            batch.column_by_name("Sample Time"),
+            batch.column_by_name("system"),
+        ) else {
+            anyhow::bail!(
+                "{}: not a netmon store (no Sample Time and system columns)",
+                path.display()
+            );
+        };
+        let time = time
+            .as_primitive_opt::<TimestampNanosecondType>()
+            .with_context(|| format!("{}: Sample Time is not a timestamp[ns]", path.display()))?;
+        let system = system
+            .as_string_opt::<i32>()
+            .with_context(|| format!("{}: system is not text", path.display()))?;
+        for row in 0..batch.num_rows() {
+            let name = system.value(row);
+            let at = match systems.iter().position(|(n, _)| n == name) {
+                Some(i) => i,
+                None => {
+                    let names = schema.fields().iter().skip(2).map(|f| f.name().clone());
+                    systems.push((name.to_string(), Frame::with_columns(names)?));
+                    systems.len() - 1
+                }
+            };
+            let values: Vec<f64> = batch
+                .columns()
+                .iter()
+                .skip(2)
+                .map(|c| {
+                    if c.is_null(row) {
+                        f64::NAN
+                    } else if let Some(f) = c.as_primitive_opt::<Float64Type>() {
+                        f.value(row)
+                    } else if let Some(i) = c.as_primitive_opt::<Int64Type>() {
+                        i.value(row) as f64
+                    } else {
+                        f64::NAN
+                    }
+                })
+                .collect();
+            systems[at].1.push_row(
+                netmon::core::Timestamp::from_nanos(time.value(row)),
+                &values,
+            )?;
+        }
+    }
+    // A system has NaN columns for what only other systems have: drop them.
+    for (name, frame) in &mut systems {
+        let empty: Vec<String> = frame
+            .columns()
+            .filter(|(_, c)| c.iter().all(|v| v.is_nan()))
+            .map(|(n, _)| n.to_string())
+            .collect();
+        for n in empty {
+            frame.remove_column(&n);
+        }
+        frame.tags_mut().system = Some(name.clone());
+    }
+    Ok(systems)
+}
