@@ -8,6 +8,7 @@
 //! | [`snmp`] | `netmon-snmp` | BER codec, SNMP v1/v2c/v3, USM, client, traps, agent |
 //! | [`t4`] | `netmon-t4` | OpenVMS T4 statistics, merges, SMSC formulas |
 //! | [`pcap`] | `netmon-pcap` | pcap/pcapng, wire formats, capture correlation |
+//! | [`ssh`] | `netmon-ssh` | SFTP folders as collector sources, jump hosts, checked host keys, remote commands |
 //!
 //! The reference tools live in `examples/` and the benches in `benches/`.
 
@@ -17,6 +18,7 @@
 pub use netmon_core as core;
 pub use netmon_pcap as pcap;
 pub use netmon_snmp as snmp;
+pub use netmon_ssh as ssh;
 pub use netmon_t4 as t4;
 
 /// The README's Rust examples, compiled and run as doc tests.
