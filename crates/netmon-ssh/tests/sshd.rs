@@ -3,94 +3,13 @@
 //! key in a temporary folder, serves the corpus's T4 folder over SFTP, and
 //! is also its own jump host.
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
+use std::path::PathBuf;
+use std::process::Command;
 use std::time::Duration;
 
 use netmon_core::FileSource;
 use netmon_ssh::{Auth, Error, HostKeys, Session, Target};
-
-struct Sshd {
-    child: Child,
-    port: u16,
-    dir: tempfile::TempDir,
-}
-
-impl Drop for Sshd {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn keygen(keygen: &Path, path: &Path) {
-    let ok = Command::new(keygen)
-        .args(["-q", "-t", "ed25519", "-N", ""])
-        .arg("-f")
-        .arg(path)
-        .status()
-        .expect("run ssh-keygen")
-        .success();
-    assert!(ok, "ssh-keygen failed");
-}
-
-fn start_sshd() -> Option<Sshd> {
-    let sshd = netmon_testkit::tool("sshd")?;
-    let ssh_keygen = netmon_testkit::tool("ssh-keygen")?;
-    let is_root = Command::new("id")
-        .arg("-u")
-        .output()
-        .ok()?
-        .stdout
-        .starts_with(b"0");
-    if !is_root {
-        let reason = "sshd needs root to run (privilege separation)";
-        assert!(!netmon_testkit::in_ci(), "{reason}; CI runs as root");
-        netmon_testkit::print_skip(reason);
-        return None;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    keygen(&ssh_keygen, &dir.path().join("host_key"));
-    keygen(&ssh_keygen, &dir.path().join("client_key"));
-    std::fs::copy(
-        dir.path().join("client_key.pub"),
-        dir.path().join("authorized_keys"),
-    )
-    .unwrap();
-    std::fs::create_dir_all("/run/sshd").unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let d = dir.path().display();
-    let config = format!(
-        "Port {port}\nListenAddress 127.0.0.1\nHostKey {d}/host_key\nAuthorizedKeysFile {d}/authorized_keys\n\
-         PidFile {d}/sshd.pid\nStrictModes no\nUsePAM no\nPasswordAuthentication no\n\
-         KbdInteractiveAuthentication no\nPubkeyAuthentication yes\nPermitRootLogin prohibit-password\n\
-         Subsystem sftp internal-sftp\nAllowTcpForwarding yes\nLogLevel ERROR\n"
-    );
-    std::fs::write(dir.path().join("sshd_config"), config).unwrap();
-    // sshd logs to a file of its own (the readiness probe below makes it
-    // complain about a connection closed before the handshake).
-    let log = std::fs::File::create(dir.path().join("sshd.log")).unwrap();
-    let child = Command::new(sshd)
-        .args(["-D", "-e", "-f"])
-        .arg(dir.path().join("sshd_config"))
-        .stderr(log)
-        .spawn()
-        .expect("start sshd");
-    // Dropping the guard kills and reaps sshd, on every path.
-    let server = Sshd { child, port, dir };
-    // Up within 10 s, or the test fails.
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Some(server);
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("sshd did not start on port {port}");
-}
+use netmon_testkit::sshd::{Sshd, keygen, start_sshd};
 
 fn user() -> String {
     let out = Command::new("id").arg("-un").output().unwrap();

@@ -147,6 +147,8 @@ pub fn tool(name: &str) -> Option<PathBuf> {
     found
 }
 
+pub mod sshd;
+
 #[cfg(test)]
 mod tests {
     use super::*;
