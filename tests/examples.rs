@@ -317,23 +317,55 @@ fn smsc_monitor_checks_and_prints_settings() {
     );
     assert!(!stdout.contains("hunter2"), "{stdout}");
 
-    // A run with settings says what it would collect and that SSH
-    // collection is not in this build; never the password.
+    // A run collects: here from a loopback port where nothing listens, so
+    // the system fails (exit 1), is reported, and no password is shown.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let down = dir.join("down.cfg");
+    std::fs::write(
+        &down,
+        format!(
+            "[DEFAULT]\nusername = smsc\npassword = hunter2\nssh_timeout = 5\n\n\
+             [SMSC-9]\nip_or_hostname = 127.0.0.1\nssh_port = {closed}\nuse_gateway = no\n"
+        ),
+    )
+    .unwrap();
     let out = Command::new(example("smsc_monitor"))
         .arg("--settings")
-        .arg(&good)
+        .arg(&down)
+        .arg("--store")
+        .arg(dir.join("store"))
+        .arg("--reports")
+        .arg(dir.join("reports"))
+        .arg("--known-hosts")
+        .arg(dir.join("known_hosts"))
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("[SMSC-1] (line 9) smsc@10.1.1.1:22 (password)"),
-        "{stderr}"
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        stderr.contains("not in this build") && !stderr.contains("hunter2"),
-        "{stderr}"
+        stdout.contains(&format!(
+            "[SMSC-9] (line 6) smsc@127.0.0.1:{closed} (password)"
+        )),
+        "{stdout}"
     );
+    assert!(
+        stdout.contains("SMSC-9: 0 rows")
+            && stdout.contains("FAILED")
+            && stdout.contains("cannot connect"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("hunter2"));
+    let report = std::fs::read_to_string(dir.join("reports/SMSC-9.html")).unwrap();
+    assert!(report.contains("FAILED") && !report.contains("hunter2"));
 
     let bad = dir.join("bad.cfg");
     std::fs::write(

@@ -6,6 +6,7 @@
 //! smsc_monitor                               simulated SMSCs (the embedded default)
 //! smsc_monitor --localcsv FILE... [--system S]   T4 files already on this machine
 //! smsc_monitor --local STORE [--system S]         reports again from a stored run
+//! smsc_monitor --settings settings.cfg           collect over SSH/SFTP as settings.cfg says
 //! smsc_monitor --settings settings.cfg --config  check settings.cfg, print it (secrets masked)
 //! ```
 //!
@@ -17,6 +18,7 @@
 //! fails is reported and the others go on; the exit status is 1 when any
 //! system failed, 2 on usage or output errors.
 
+mod collect;
 mod pipeline;
 mod report;
 mod settings;
@@ -52,6 +54,20 @@ struct Args {
     /// Print the merged settings, secrets masked, and exit.
     #[arg(long, requires = "settings")]
     config: bool,
+    /// known_hosts file the systems' and gateway's keys are checked against
+    /// (default ~/.ssh/known_hosts).
+    #[arg(long, value_name = "FILE")]
+    known_hosts: Option<PathBuf>,
+    /// Record unknown host keys instead of refusing them (first connection
+    /// over a network you trust only).
+    #[arg(long)]
+    trust_on_first_use: bool,
+    /// Do not run the remote log command.
+    #[arg(long)]
+    nologs: bool,
+    /// Collect one system at a time.
+    #[arg(long)]
+    safe: bool,
     /// Process these local T4 files (of one system) instead of collecting.
     #[arg(long, num_args = 1.., value_name = "FILE")]
     localcsv: Vec<PathBuf>,
@@ -76,12 +92,14 @@ struct Args {
     /// delv_per_node_max, or any name of the calculations file).
     #[arg(long = "const", value_name = "NAME=VALUE")]
     constants: Vec<String>,
-    /// Folder the run is stored in.
-    #[arg(long, default_value = "store")]
-    store: PathBuf,
-    /// Folder the HTML reports are written to.
-    #[arg(long, default_value = "reports")]
-    reports: PathBuf,
+    /// Folder the run is stored in (default: the settings' store_folder,
+    /// else ./store).
+    #[arg(long)]
+    store: Option<PathBuf>,
+    /// Folder the HTML reports are written to (default: the settings'
+    /// reports_folder, else ./reports).
+    #[arg(long)]
+    reports: Option<PathBuf>,
     /// Graph list (t4Monitor's `regex[,regex...];title[;options]` lines);
     /// default: the built-in SMSC list.
     #[arg(long, value_name = "FILE")]
@@ -275,50 +293,83 @@ async fn run(args: Args) -> anyhow::Result<bool> {
             print!("{}", settings.masked());
             return Ok(true);
         }
-        // Collection over SSH/SFTP is the next step of this tool; until
-        // then the settings can be checked but not used for a run.
-        for line in settings.plan() {
-            eprintln!("{line}");
+        let keys = netmon::ssh::HostKeys {
+            known_hosts: args.known_hosts.clone().unwrap_or_else(|| {
+                std::env::var_os("HOME")
+                    .map(PathBuf::from)
+                    .unwrap_or_default()
+                    .join(".ssh/known_hosts")
+            }),
+            trust_on_first_use: args.trust_on_first_use,
+        };
+        let mut how = processing(&args)?;
+        if how.calc.is_none()
+            && let Some(calc) = &settings.misc.calculations_file
+        {
+            let mode = if args.compat.is_some() {
+                Mode::LeftToRight
+            } else {
+                Mode::Precedence
+            };
+            how.calc = Some(CalcFile::from_path(calc, mode)?);
         }
-        for (what, path) in [
-            ("calculations", &settings.misc.calculations_file),
-            ("graphs", &settings.misc.graphs_definition_file),
-            ("template", &settings.misc.html_template),
-        ] {
-            if let Some(p) = path {
-                eprintln!("{what}: {}", p.display());
-            }
-        }
-        eprintln!(
-            "store: {}, reports: {}, remote log command: {}, log monitor: {}",
-            settings.misc.store_folder.display(),
-            settings.misc.reports_folder.display(),
-            settings.misc.remote_log_cmd.as_deref().unwrap_or("-"),
-            settings
-                .log_monitor
-                .as_ref()
-                .map(|l| format!(
-                    "{} files, {} commands",
-                    l.files.len(),
-                    l.other_commands.len()
-                ))
-                .unwrap_or_else(|| "-".into())
-        );
-        bail!(
-            "{}: {} system(s) configured; collecting over SSH is not in this build yet \
-             (use --config to check the file, --localcsv for local files, or no option for the simulator)",
+        let graph_file = args
+            .graphs
+            .clone()
+            .or(settings.misc.graphs_definition_file.clone());
+        let graphs = load_graphs(graph_file.as_deref())?;
+        let day = parse_day(&args)?;
+        println!(
+            "smsc_monitor: {} system(s) from {}{}",
+            settings.systems.len(),
             path.display(),
-            settings.systems.len()
+            if args.all {
+                ", every file"
+            } else {
+                ", today's files"
+            }
         );
-    }
-    let graphs = match &args.graphs {
-        Some(p) => {
-            let text =
-                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
-            report::parse_graphs(&p.display().to_string(), &text)?
+        for line in settings.plan() {
+            println!("  {line}");
         }
-        None => report::parse_graphs("built-in graph list", report::DEFAULT_GRAPHS)?,
-    };
+        if let Some(t) = &settings.misc.html_template {
+            eprintln!(
+                "smsc_monitor: html_template {} is not used: the reports are netmon's own layout",
+                t.display()
+            );
+        }
+        let started = Timestamp::now();
+        let clock = Instant::now();
+        let opts = collect::Collect {
+            keys,
+            all: args.all,
+            day,
+            logs: !args.nologs,
+            parallel: if args.safe { 1 } else { 4 },
+            log_timeout: std::time::Duration::from_secs(120),
+        };
+        let (results, logs) = collect::collect(&settings, &how, &opts).await;
+        let store_dir = args
+            .store
+            .clone()
+            .unwrap_or_else(|| settings.misc.store_folder.clone());
+        let reports_dir = args
+            .reports
+            .clone()
+            .unwrap_or_else(|| settings.misc.reports_folder.clone());
+        finish(
+            &args,
+            &results,
+            &logs,
+            &graphs,
+            started,
+            clock,
+            &store_dir,
+            &reports_dir,
+        )?;
+        return Ok(results.iter().all(|r| r.error.is_none()));
+    }
+    let graphs = load_graphs(args.graphs.as_deref())?;
     if let Some(store) = &args.local {
         let run = store::find_run(store)?;
         let systems: Vec<SystemData> = store::read_run(&run)?
@@ -334,7 +385,16 @@ async fn run(args: Args) -> anyhow::Result<bool> {
             );
         }
         println!("{}: {} system(s)", run.display(), systems.len());
-        for p in report::write_reports(&args.reports, &systems, &graphs, &[], Timestamp::now())? {
+        for p in report::write_reports(
+            &args
+                .reports
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("reports")),
+            &systems,
+            &graphs,
+            &[],
+            Timestamp::now(),
+        )? {
             println!("report {}", p.display());
         }
         return Ok(true);
@@ -343,14 +403,7 @@ async fn run(args: Args) -> anyhow::Result<bool> {
     let started = Timestamp::now();
     let clock = Instant::now();
     let jobs = if args.localcsv.is_empty() {
-        let day = match &args.day {
-            Some(d) => {
-                let t: Timestamp = d.parse().with_context(|| format!("--day {d:?}"))?;
-                let c = t.to_civil();
-                Civil::date(c.year, c.month, c.day)
-            }
-            None => today(),
-        };
+        let day = parse_day(&args)?;
         println!(
             "smsc_monitor: {} simulated SMSC(s), {:04}-{:02}-{:02}",
             args.systems, day.year, day.month, day.day
@@ -366,42 +419,101 @@ async fn run(args: Args) -> anyhow::Result<bool> {
         let wanted = |e: &FileEntry| selector.matches(&e.name);
         results.push(process_system(&job.name, job.source.as_ref(), &wanted, &how).await);
     }
-    for r in &results {
+    let store_dir = args.store.clone().unwrap_or_else(|| PathBuf::from("store"));
+    let reports_dir = args
+        .reports
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("reports"));
+    finish(
+        &args,
+        &results,
+        &[],
+        &graphs,
+        started,
+        clock,
+        &store_dir,
+        &reports_dir,
+    )?;
+    Ok(results.iter().all(|r| r.error.is_none()))
+}
+
+/// The graph list: a file, or the built-in one.
+fn load_graphs(path: Option<&std::path::Path>) -> anyhow::Result<Vec<report::Graph>> {
+    match path {
+        Some(p) => {
+            let text =
+                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+            report::parse_graphs(&p.display().to_string(), &text)
+        }
+        None => report::parse_graphs("built-in graph list", report::DEFAULT_GRAPHS),
+    }
+}
+
+/// `--day`, else today (UTC).
+fn parse_day(args: &Args) -> anyhow::Result<Civil> {
+    Ok(match &args.day {
+        Some(d) => {
+            let t: Timestamp = d.parse().with_context(|| format!("--day {d:?}"))?;
+            let c = t.to_civil();
+            Civil::date(c.year, c.month, c.day)
+        }
+        None => today(),
+    })
+}
+
+/// Summaries, store and reports of a run.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    args: &Args,
+    results: &[SystemData],
+    logs: &[(String, String)],
+    graphs: &[report::Graph],
+    started: Timestamp,
+    clock: Instant,
+    store_dir: &std::path::Path,
+    reports_dir: &std::path::Path,
+) -> anyhow::Result<()> {
+    for r in results {
         print_summary(r);
     }
     let tag = started.format("%Y%m%d_%H%M");
     let written = store::write_run(
-        &args.store,
+        store_dir,
         &tag,
         started,
         clock.elapsed().as_secs_f64(),
-        &results,
-        &[],
+        results,
+        logs,
     )?;
     println!();
     for p in written {
         println!("stored {}", p.display());
     }
     if !args.noreports {
-        for p in report::write_reports(&args.reports, &results, &graphs, &[], Timestamp::now())? {
+        for p in report::write_reports(reports_dir, results, graphs, logs, Timestamp::now())? {
             println!("report {}", p.display());
         }
     }
     let processing: f64 = results.iter().map(|r| r.processing.as_secs_f64()).sum();
+    let transfer: f64 = results.iter().map(|r| r.transfer.as_secs_f64()).sum();
     let bytes: u64 = results.iter().map(|r| r.bytes()).sum();
     println!(
-        "run: {:.3} s; processing {:.3} s for {:.1} MB ({:.1} ms/MB)",
+        "run: {:.3} s; transfer {:.3} s, processing {:.3} s for {:.1} MB ({:.1} ms/MB)",
         clock.elapsed().as_secs_f64(),
+        transfer,
         processing,
         bytes as f64 / 1e6,
         processing * 1e3 / (bytes as f64 / 1e6).max(1e-9)
     );
-    Ok(results.iter().all(|r| r.error.is_none()))
+    Ok(())
 }
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let runtime = match tokio::runtime::Builder::new_current_thread().build() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("smsc_monitor: cannot start the runtime: {e}");
