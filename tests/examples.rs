@@ -6,20 +6,8 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-/// `target/<profile>/examples/<name>`, next to this test's `deps/` folder.
 fn example(name: &str) -> PathBuf {
-    let exe = std::env::current_exe().expect("test binary path");
-    let profile_dir = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("target/<profile>");
-    let path = profile_dir.join("examples").join(name);
-    assert!(
-        path.is_file(),
-        "{} is not built: run `cargo build --examples` first (./scripts/test.sh does)",
-        path.display()
-    );
-    path
+    netmon_testkit::example_binary(name)
 }
 
 #[test]

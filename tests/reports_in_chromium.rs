@@ -7,18 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn example(name: &str) -> PathBuf {
-    let exe = std::env::current_exe().expect("test binary path");
-    let dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target/<profile>");
-    let path = dir.join("examples").join(name);
-    assert!(
-        path.is_file(),
-        "{} is not built: run `cargo build --examples` first",
-        path.display()
-    );
-    path
+    netmon_testkit::example_binary(name)
 }
 
 fn chromium(bin: &Path, profile: &Path, extra: &[&str], page: &Path) -> std::process::Output {

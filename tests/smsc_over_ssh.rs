@@ -3,22 +3,11 @@
 //! is also the gateway; one system is reached through it, another points at
 //! a closed port. Host keys are checked against a known_hosts file.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 fn example(name: &str) -> PathBuf {
-    let exe = std::env::current_exe().expect("test binary path");
-    let dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target/<profile>");
-    let path = dir.join("examples").join(name);
-    assert!(
-        path.is_file(),
-        "{} is not built: run `cargo build --examples` first",
-        path.display()
-    );
-    path
+    netmon_testkit::example_binary(name)
 }
 
 #[test]

@@ -200,14 +200,9 @@ fn processing(args: &Args) -> anyhow::Result<Processing> {
         ..Processing::default()
     };
     for c in &args.constants {
-        let Some((name, value)) = c.split_once('=') else {
-            bail!("--const {c:?}: expected NAME=VALUE");
-        };
-        let value: f64 = value
-            .trim()
-            .parse()
-            .with_context(|| format!("--const {c:?}: not a number"))?;
-        match name.trim() {
+        let (name, value) =
+            netmon::t4::calc::parse_constant(c).map_err(|e| anyhow::anyhow!("--const {e}"))?;
+        match name.as_str() {
             "retq_max" => how.params.retq_max = value,
             "delivery_limit" => how.params.delivery_limit = value,
             "delv_per_node_max" => how.params.delv_per_node_max = value,

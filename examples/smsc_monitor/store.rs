@@ -51,15 +51,8 @@ fn write_parquet(
     systems: &[(&str, &Frame)],
     kinds: &Kinds,
 ) -> anyhow::Result<()> {
-    let mut names: Vec<&str> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for (_, f) in systems {
-        for n in f.names() {
-            if seen.insert(n.as_str()) {
-                names.push(n);
-            }
-        }
-    }
+    let frames: Vec<&Frame> = systems.iter().map(|(_, f)| *f).collect();
+    let names = Frame::union_names(&frames);
     let integer = |n: &str| {
         kinds.get(n) == Some(&ValueKind::Integer)
             && systems.iter().all(|(_, f)| {

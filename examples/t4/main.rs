@@ -153,14 +153,19 @@ fn read_all(files: &[PathBuf]) -> (Vec<T4File>, usize) {
     (ok, failed)
 }
 
-/// Reads the inputs of a command that needs at least one file: the files,
-/// their total size, and whether all of them could be read.
-fn load(files: &[PathBuf]) -> anyhow::Result<(Vec<T4File>, u64, bool)> {
-    let bytes = files
+/// Bytes of the files that exist.
+fn total_size(files: &[PathBuf]) -> u64 {
+    files
         .iter()
         .filter_map(|f| f.metadata().ok())
         .map(|m| m.len())
-        .sum();
+        .sum()
+}
+
+/// Reads the inputs of a command that needs at least one file: the files,
+/// their total size, and whether all of them could be read.
+fn load(files: &[PathBuf]) -> anyhow::Result<(Vec<T4File>, u64, bool)> {
+    let bytes = total_size(files);
     let (read, failed) = read_all(files);
     if read.is_empty() {
         bail!("no file could be read");
@@ -219,11 +224,7 @@ fn run(args: Args) -> anyhow::Result<bool> {
     let mut all_ok = true;
     match &args.command {
         Command::Info { files, all_issues } => {
-            input_bytes = files
-                .iter()
-                .filter_map(|f| f.metadata().ok())
-                .map(|m| m.len())
-                .sum();
+            input_bytes = total_size(files);
             let (read, failed) = read_all(files);
             all_ok = failed == 0;
             for f in &read {
@@ -258,11 +259,7 @@ fn run(args: Args) -> anyhow::Result<bool> {
             }
         }
         Command::Convert { files, to, output } => {
-            input_bytes = files
-                .iter()
-                .filter_map(|f| f.metadata().ok())
-                .map(|m| m.len())
-                .sum();
+            input_bytes = total_size(files);
             let (read, failed) = read_all(files);
             all_ok = failed == 0;
             let into_folder = read.len() > 1 || output.is_dir();
@@ -360,14 +357,9 @@ fn run(args: Args) -> anyhow::Result<bool> {
             }
             let mut ctx = metrics::context(&params);
             for c in constants {
-                let Some((name, value)) = c.split_once('=') else {
-                    bail!("--const {c:?}: expected NAME=VALUE");
-                };
-                let value: f64 = value
-                    .trim()
-                    .parse()
-                    .with_context(|| format!("--const {c:?}: not a number"))?;
-                ctx = ctx.constant(name.trim(), value);
+                let (name, value) = netmon::t4::calc::parse_constant(c)
+                    .map_err(|e| anyhow::anyhow!("--const {e}"))?;
+                ctx = ctx.constant(&name, value);
             }
             let before: Vec<String> = frame.names().to_vec();
             let mut reports = Vec::new();

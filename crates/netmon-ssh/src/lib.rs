@@ -180,6 +180,31 @@ impl Checker {
         }
     }
 
+    /// Records an unknown key when trust on first use is on; refuses it
+    /// otherwise.
+    fn unknown(&self, key: &PublicKey) -> bool {
+        if !self.keys.trust_on_first_use {
+            let fingerprint = key.fingerprint(Default::default()).to_string();
+            self.set(KeyVerdict::Unknown(fingerprint));
+            return false;
+        }
+        match known_hosts::learn_known_hosts_path(
+            &self.host,
+            self.port,
+            key,
+            &self.keys.known_hosts,
+        ) {
+            Ok(()) => {
+                self.set(KeyVerdict::Accepted);
+                true
+            }
+            Err(e) => {
+                self.set(KeyVerdict::Failed(e.to_string()));
+                false
+            }
+        }
+    }
+
     fn check(&self, key: &PublicKey) -> bool {
         match known_hosts::check_known_hosts_path(
             &self.host,
@@ -191,51 +216,13 @@ impl Checker {
                 self.set(KeyVerdict::Accepted);
                 true
             }
-            Ok(false) if self.keys.trust_on_first_use => {
-                match known_hosts::learn_known_hosts_path(
-                    &self.host,
-                    self.port,
-                    key,
-                    &self.keys.known_hosts,
-                ) {
-                    Ok(()) => {
-                        self.set(KeyVerdict::Accepted);
-                        true
-                    }
-                    Err(e) => {
-                        self.set(KeyVerdict::Failed(e.to_string()));
-                        false
-                    }
-                }
-            }
-            Ok(false) => {
-                let fingerprint = key.fingerprint(Default::default()).to_string();
-                self.set(KeyVerdict::Unknown(fingerprint));
-                false
+            Ok(false) => self.unknown(key),
+            // A missing known_hosts file is an empty one.
+            Err(russh::keys::Error::IO(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+                self.unknown(key)
             }
             Err(russh::keys::Error::KeyChanged { line }) => {
                 self.set(KeyVerdict::Changed(line));
-                false
-            }
-            // A missing known_hosts file is an empty one.
-            Err(russh::keys::Error::IO(e)) if e.kind() == std::io::ErrorKind::NotFound => {
-                if self.keys.trust_on_first_use {
-                    match known_hosts::learn_known_hosts_path(
-                        &self.host,
-                        self.port,
-                        key,
-                        &self.keys.known_hosts,
-                    ) {
-                        Ok(()) => {
-                            self.set(KeyVerdict::Accepted);
-                            return true;
-                        }
-                        Err(e) => self.set(KeyVerdict::Failed(e.to_string())),
-                    }
-                } else {
-                    let fingerprint = key.fingerprint(Default::default()).to_string();
-                    self.set(KeyVerdict::Unknown(fingerprint));
-                }
                 false
             }
             Err(e) => {

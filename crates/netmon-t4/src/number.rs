@@ -112,31 +112,25 @@ pub(crate) fn scan_cell(line: &[u8], pos: usize) -> (Cell, usize) {
     if negative || at(i) == b'+' {
         i += 1;
     }
-    let mut mantissa: u64 = 0;
-    let start = i;
-    loop {
-        let d = at(i).wrapping_sub(b'0');
-        if d >= 10 {
-            break;
+    // Accumulates a run of digits into the mantissa; returns its length.
+    let digit_run = |i: &mut usize, mantissa: &mut u64| -> usize {
+        let start = *i;
+        loop {
+            let d = at(*i).wrapping_sub(b'0');
+            if d >= 10 {
+                return *i - start;
+            }
+            *mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d));
+            *i += 1;
         }
-        mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d));
-        i += 1;
-    }
-    let digits = i - start;
+    };
+    let mut mantissa: u64 = 0;
+    let digits = digit_run(&mut i, &mut mantissa);
     let point = at(i) == b'.';
     let mut frac = 0;
     if point {
         i += 1;
-        let start = i;
-        loop {
-            let d = at(i).wrapping_sub(b'0');
-            if d >= 10 {
-                break;
-            }
-            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d));
-            i += 1;
-        }
-        frac = i - start;
+        frac = digit_run(&mut i, &mut mantissa);
     }
     while at(i) == b' ' {
         i += 1;

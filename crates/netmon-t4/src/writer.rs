@@ -110,15 +110,8 @@ pub fn write_plain_systems<W: Write>(
     systems: &[(&str, &Frame)],
     kinds: Option<&Kinds>,
 ) -> io::Result<()> {
-    let mut names: Vec<&str> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for (_, f) in systems {
-        for n in f.names() {
-            if seen.insert(n.as_str()) {
-                names.push(n);
-            }
-        }
-    }
+    let frames: Vec<&Frame> = systems.iter().map(|(_, f)| *f).collect();
+    let names = Frame::union_names(&frames);
     let kind_of = |n: &str| {
         kinds
             .and_then(|k| k.get(n).copied())

@@ -149,6 +149,24 @@ pub fn tool(name: &str) -> Option<PathBuf> {
 
 pub mod sshd;
 
+/// A binary of the workspace's `examples/` (`target/<profile>/examples/<name>`),
+/// as `cargo build --examples` builds it; called from an integration test.
+#[track_caller]
+pub fn example_binary(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let profile = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>/deps/<test>");
+    let path = profile.join("examples").join(name);
+    assert!(
+        path.is_file(),
+        "{} is not built: run `cargo build --examples` first (./scripts/test.sh does)",
+        path.display()
+    );
+    path
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,7 +11,7 @@ use crate::time::duration_nanos;
 use super::check_cells;
 
 /// Column names of all frames, in order of first appearance.
-fn union_names<'a>(frames: &[&'a Frame]) -> Vec<&'a str> {
+pub(super) fn union_names<'a>(frames: &[&'a Frame]) -> Vec<&'a str> {
     let mut seen = std::collections::HashSet::new();
     let mut names = Vec::new();
     for f in frames {

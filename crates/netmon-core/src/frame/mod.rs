@@ -247,6 +247,12 @@ impl Frame {
         Some((Timestamp::from_nanos(*min), Timestamp::from_nanos(*max)))
     }
 
+    /// The column names of several frames, each once, in order of first
+    /// appearance (the columns a merge or a common file of them has).
+    pub fn union_names<'a>(frames: &[&'a Frame]) -> Vec<&'a str> {
+        merge::union_names(frames)
+    }
+
     /// Position of a column by exact name.
     pub fn position(&self, name: &str) -> Option<usize> {
         self.lookup.get(name).copied()

@@ -108,6 +108,22 @@ impl Context {
     }
 }
 
+/// Reads a `NAME=VALUE` constant, as given on a command line.
+pub fn parse_constant(text: &str) -> std::result::Result<(String, f64), String> {
+    let Some((name, value)) = text.split_once('=') else {
+        return Err(format!("{text:?}: expected NAME=VALUE"));
+    };
+    let name = name.trim().trim_start_matches('$');
+    if name.is_empty() {
+        return Err(format!("{text:?}: a name before '='"));
+    }
+    let value = value
+        .trim()
+        .parse::<f64>()
+        .map_err(|_| format!("{text:?}: {:?} is not a number", value.trim()))?;
+    Ok((name.to_string(), value))
+}
+
 /// Something worth telling about an evaluation.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Warning {

@@ -293,3 +293,23 @@ fn syntax_errors_have_line_and_column() {
     let deep = format!("X = {}A{}", "(".repeat(300), ")".repeat(300));
     assert!(CalcFile::parse(&deep, Mode::Precedence).is_err());
 }
+
+#[test]
+fn constants_from_the_command_line() {
+    assert_eq!(
+        parse_constant("retq_max=50000"),
+        Ok(("retq_max".to_string(), 50000.0))
+    );
+    assert_eq!(parse_constant(" $k = 1e-3 "), Ok(("k".to_string(), 0.001)));
+    assert!(
+        parse_constant("retq_max")
+            .unwrap_err()
+            .contains("NAME=VALUE")
+    );
+    assert!(parse_constant("=5").unwrap_err().contains("a name"));
+    assert!(
+        parse_constant("k=lots")
+            .unwrap_err()
+            .contains("not a number")
+    );
+}
