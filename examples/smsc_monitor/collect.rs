@@ -30,6 +30,9 @@ pub struct Collect {
     pub parallel: usize,
     /// Longest wait for the remote log command.
     pub log_timeout: Duration,
+    /// Where each system's mirror is kept (`<root>/<system>/`): only new
+    /// or grown files are transferred again.
+    pub mirror_root: std::path::PathBuf,
 }
 
 fn target(e: &Endpoint) -> Target {
@@ -121,7 +124,8 @@ pub async fn collect(
             }
             .cluster(system.cluster_id.as_deref().unwrap_or(""));
             let wanted = |e: &FileEntry| selector.matches(&e.name);
-            let data = process_system(&system.name, &source, &wanted, &how).await;
+            let mirror = netmon::core::Mirror::new(opts.mirror_root.join(&system.name));
+            let data = process_system(&system.name, &source, &wanted, &how, Some(&mirror)).await;
             let log = match (&log_cmd, opts.logs) {
                 (Some(cmd), true) if !cmd.trim().is_empty() => {
                     Some(match session.exec(cmd, opts.log_timeout).await {

@@ -215,12 +215,13 @@ fn processing(args: &Args) -> anyhow::Result<Processing> {
 /// The figures an operator looks at first, per system.
 fn print_summary(s: &SystemData) {
     println!(
-        "\n{}: {} rows x {} columns from {} file(s), {:.1} MB; transfer {:.3} s, processing {:.3} s",
+        "\n{}: {} rows x {} columns from {} file(s), {:.1} MB ({:.1} MB fetched); transfer {:.3} s, processing {:.3} s",
         s.name,
         s.frame.len(),
         s.frame.width(),
         s.files.len(),
         s.bytes() as f64 / 1e6,
+        s.fetched() as f64 / 1e6,
         s.transfer.as_secs_f64(),
         s.processing.as_secs_f64()
     );
@@ -342,6 +343,11 @@ async fn run(args: Args) -> anyhow::Result<bool> {
             logs: !args.nologs,
             parallel: if args.safe { 1 } else { 4 },
             log_timeout: std::time::Duration::from_secs(120),
+            mirror_root: args
+                .store
+                .clone()
+                .unwrap_or_else(|| settings.misc.store_folder.clone())
+                .join("mirror"),
         };
         let (results, logs) = collect::collect(&settings, &how, &opts).await;
         let store_dir = args
@@ -412,7 +418,7 @@ async fn run(args: Args) -> anyhow::Result<bool> {
     for job in &jobs {
         let selector = &job.selector;
         let wanted = |e: &FileEntry| selector.matches(&e.name);
-        results.push(process_system(&job.name, job.source.as_ref(), &wanted, &how).await);
+        results.push(process_system(&job.name, job.source.as_ref(), &wanted, &how, None).await);
     }
     let store_dir = args.store.clone().unwrap_or_else(|| PathBuf::from("store"));
     let reports_dir = args

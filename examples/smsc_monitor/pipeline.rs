@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use netmon::core::{FileEntry, FileSource, Frame};
+use netmon::core::{FileEntry, FileSource, Frame, Mirror, SyncKind};
 use netmon::t4::calc::{CalcFile, Context, Warning};
 use netmon::t4::metrics::{self, Instances, SmscParams};
 use netmon::t4::{Kinds, Reader, merge_union};
@@ -15,8 +15,13 @@ use netmon::t4::{Kinds, Reader, merge_union};
 pub struct FileOutcome {
     /// Its name in the source.
     pub name: String,
-    /// Bytes fetched.
+    /// Size of the file.
     pub bytes: u64,
+    /// Bytes transferred for it (less than its size when only the part it
+    /// grew by was fetched; 0 when unchanged).
+    pub fetched: u64,
+    /// `new`, `grown`, `unchanged` or `replaced` when a mirror is kept.
+    pub sync: Option<&'static str>,
     /// Rows read (0 on failure).
     pub rows: usize,
     /// Damage met and worked around.
@@ -70,9 +75,14 @@ impl SystemData {
         }
     }
 
-    /// Bytes fetched in all.
+    /// Bytes of the files read.
     pub fn bytes(&self) -> u64 {
         self.files.iter().map(|f| f.bytes).sum()
+    }
+
+    /// Bytes transferred.
+    pub fn fetched(&self) -> u64 {
+        self.files.iter().map(|f| f.fetched).sum()
     }
 }
 
@@ -106,6 +116,7 @@ pub async fn process_system(
     source: &dyn FileSource,
     wanted: &(dyn Fn(&FileEntry) -> bool + Sync),
     how: &Processing,
+    mirror: Option<&Mirror>,
 ) -> SystemData {
     let mut data = SystemData {
         name: name.to_string(),
@@ -134,16 +145,33 @@ pub async fn process_system(
     let mut read = Vec::new();
     for entry in listing.iter().filter(|e| wanted(e)) {
         let fetch = Instant::now();
-        let bytes = source.read(&entry.name).await;
-        data.transfer += fetch.elapsed();
-        let parse = Instant::now();
         let mut outcome = FileOutcome {
             name: entry.name.clone(),
             bytes: 0,
+            fetched: 0,
+            sync: None,
             rows: 0,
             issues: 0,
             error: None,
         };
+        let bytes = match mirror {
+            Some(m) => m.sync(source, entry).await.map(|s| {
+                outcome.fetched = s.fetched;
+                outcome.sync = Some(match s.kind {
+                    SyncKind::New => "new",
+                    SyncKind::Grown => "grown",
+                    SyncKind::Unchanged => "unchanged",
+                    SyncKind::Replaced => "replaced",
+                });
+                s.data
+            }),
+            None => source
+                .read(&entry.name)
+                .await
+                .inspect(|b| outcome.fetched = b.len() as u64),
+        };
+        data.transfer += fetch.elapsed();
+        let parse = Instant::now();
         match bytes {
             Err(e) => outcome.error = Some(e.to_string()),
             Ok(bytes) => {

@@ -11,7 +11,7 @@
 //! | --- | --- |
 //! | time | [`Timestamp`]: i64 nanoseconds UTC, parsing and `strftime` |
 //! | data | [`Frame`]: columnar time-indexed `f64` table with [`Tags`]; [`ColumnSelector`], merges, [`Resample`] |
-//! | inputs | [`FileSource`] and [`SampleSource`]: the transport-agnostic collector traits; [`LocalFolder`], [`MemorySource`], [`SimulatedSamples`] |
+//! | inputs | [`FileSource`] and [`SampleSource`]: the transport-agnostic collector traits; [`LocalFolder`], [`MemorySource`], [`SimulatedSamples`]; [`Mirror`] fetches only what is new |
 //! | secrets | [`Secret`]: masked in `Debug`, `Display` and `Serialize` |
 //! | settings | [`ini::Ini`]: INI files as Python's configparser reads them, with line numbers |
 //! | errors | [`Error`] with [`Position`] |
@@ -43,6 +43,7 @@ pub mod collector;
 pub mod error;
 pub mod frame;
 pub mod ini;
+pub mod mirror;
 pub mod secret;
 pub mod time;
 
@@ -52,5 +53,6 @@ pub use collector::{
 };
 pub use error::{Error, Position, Result};
 pub use frame::{Aggregation, ColumnSelector, ColumnStats, Frame, Resample, Tags};
+pub use mirror::{Mirror, SyncKind, Synced};
 pub use secret::Secret;
 pub use time::{Civil, Timestamp};
