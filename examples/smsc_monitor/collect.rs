@@ -7,6 +7,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use indicatif::MultiProgress;
 use netmon::core::{Civil, FileEntry, Frame};
 use netmon::ssh::{Auth, HostKeys, Session, Target};
 use netmon::t4::{FileSelector, Kinds};
@@ -72,6 +73,7 @@ pub async fn collect(
     settings: &Settings,
     how: &Processing,
     opts: &Collect,
+    bars: &MultiProgress,
 ) -> (Vec<SystemData>, Vec<(String, String)>) {
     // One gateway session for every system behind it.
     let gateway: Option<Result<Arc<Session>, String>> = match &settings.gateway {
@@ -91,8 +93,11 @@ pub async fn collect(
         let opts = opts.clone();
         let log_cmd = settings.misc.remote_log_cmd.clone();
         let limit = limit.clone();
+        let bar = bars.add(crate::system_bar(&system.name));
         tasks.spawn(async move {
+            bar.set_message("waiting");
             let _permit = limit.acquire_owned().await;
+            bar.set_message("connecting");
             let where_ = format!(
                 "{}@{}:{}",
                 system.endpoint.username, system.endpoint.host, system.endpoint.port
@@ -111,11 +116,17 @@ pub async fn collect(
             };
             let session = match session {
                 Ok(s) => s,
-                Err(e) => return (i, failed(&system.name, where_, e), None),
+                Err(e) => {
+                    bar.abandon_with_message(format!("FAILED: {e}"));
+                    return (i, failed(&system.name, where_, e), None);
+                }
             };
             let source = match session.sftp(&system.folder).await {
                 Ok(s) => s,
-                Err(e) => return (i, failed(&system.name, where_, e.to_string()), None),
+                Err(e) => {
+                    bar.abandon_with_message(format!("FAILED: {e}"));
+                    return (i, failed(&system.name, where_, e.to_string()), None);
+                }
             };
             let selector = if opts.all {
                 FileSelector::all()
@@ -125,9 +136,11 @@ pub async fn collect(
             .cluster(system.cluster_id.as_deref().unwrap_or(""));
             let wanted = |e: &FileEntry| selector.matches(&e.name);
             let mirror = netmon::core::Mirror::new(opts.mirror_root.join(&system.name));
-            let data = process_system(&system.name, &source, &wanted, &how, Some(&mirror)).await;
+            let data =
+                process_system(&system.name, &source, &wanted, &how, Some(&mirror), &bar).await;
             let log = match (&log_cmd, opts.logs) {
                 (Some(cmd), true) if !cmd.trim().is_empty() => {
+                    bar.set_message("log command");
                     Some(match session.exec(cmd, opts.log_timeout).await {
                         Ok(out) => {
                             let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -145,6 +158,7 @@ pub async fn collect(
                 }
                 _ => None,
             };
+            crate::finish_bar(&bar, &data);
             (i, data, log)
         });
     }

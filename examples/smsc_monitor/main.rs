@@ -349,7 +349,10 @@ async fn run(args: Args) -> anyhow::Result<bool> {
                 .unwrap_or_else(|| settings.misc.store_folder.clone())
                 .join("mirror"),
         };
-        let (results, logs) = collect::collect(&settings, &how, &opts).await;
+        let bars = indicatif::MultiProgress::with_draw_target(
+            indicatif::ProgressDrawTarget::stderr_with_hz(5),
+        );
+        let (results, logs) = collect::collect(&settings, &how, &opts, &bars).await;
         let store_dir = args
             .store
             .clone()
@@ -414,11 +417,17 @@ async fn run(args: Args) -> anyhow::Result<bool> {
         local_files(&args)?
     };
 
+    let bars = indicatif::MultiProgress::with_draw_target(
+        indicatif::ProgressDrawTarget::stderr_with_hz(5),
+    );
     let mut results = Vec::new();
     for job in &jobs {
+        let bar = bars.add(system_bar(&job.name));
         let selector = &job.selector;
         let wanted = |e: &FileEntry| selector.matches(&e.name);
-        results.push(process_system(&job.name, job.source.as_ref(), &wanted, &how, None).await);
+        let data = process_system(&job.name, job.source.as_ref(), &wanted, &how, None, &bar).await;
+        finish_bar(&bar, &data);
+        results.push(data);
     }
     let store_dir = args.store.clone().unwrap_or_else(|| PathBuf::from("store"));
     let reports_dir = args
@@ -436,6 +445,33 @@ async fn run(args: Args) -> anyhow::Result<bool> {
         &reports_dir,
     )?;
     Ok(results.iter().all(|r| r.error.is_none()))
+}
+
+/// A system's progress bar: files fetched and what is happening (drawn
+/// on stderr only when it is a terminal).
+fn system_bar(name: &str) -> indicatif::ProgressBar {
+    // Hidden until a MultiProgress adopts it: a bar drawn on its own first
+    // leaves a stray line.
+    let bar = indicatif::ProgressBar::hidden();
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{prefix:>10} {bar:24.cyan/blue} {pos:>3}/{len:3} {msg}",
+    ) {
+        bar.set_style(style);
+    }
+    bar.set_prefix(name.to_string());
+    bar
+}
+
+/// Ends a system's bar with its outcome.
+fn finish_bar(bar: &indicatif::ProgressBar, data: &SystemData) {
+    match &data.error {
+        Some(e) => bar.abandon_with_message(format!("FAILED: {e}")),
+        None => bar.finish_with_message(format!(
+            "done: {} rows x {} columns",
+            data.frame.len(),
+            data.frame.width()
+        )),
+    }
 }
 
 /// The graph list: a file, or the built-in one.

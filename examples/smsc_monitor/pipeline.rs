@@ -5,6 +5,7 @@
 
 use std::time::{Duration, Instant};
 
+use indicatif::ProgressBar;
 use netmon::core::{FileEntry, FileSource, Frame, Mirror, SyncKind};
 use netmon::t4::calc::{CalcFile, Context, Warning};
 use netmon::t4::metrics::{self, Instances, SmscParams};
@@ -117,6 +118,7 @@ pub async fn process_system(
     wanted: &(dyn Fn(&FileEntry) -> bool + Sync),
     how: &Processing,
     mirror: Option<&Mirror>,
+    bar: &ProgressBar,
 ) -> SystemData {
     let mut data = SystemData {
         name: name.to_string(),
@@ -132,6 +134,7 @@ pub async fn process_system(
         processing: Duration::ZERO,
     };
     let started = Instant::now();
+    bar.set_message("listing");
     let listing = match source.list().await {
         Ok(l) => l,
         Err(e) => {
@@ -143,7 +146,10 @@ pub async fn process_system(
     data.transfer = started.elapsed();
     let reader = Reader::new();
     let mut read = Vec::new();
-    for entry in listing.iter().filter(|e| wanted(e)) {
+    let selected: Vec<&FileEntry> = listing.iter().filter(|e| wanted(e)).collect();
+    bar.set_length(selected.len() as u64);
+    for entry in selected {
+        bar.set_message(format!("fetching {}", entry.name));
         let fetch = Instant::now();
         let mut outcome = FileOutcome {
             name: entry.name.clone(),
@@ -188,7 +194,9 @@ pub async fn process_system(
         }
         data.processing += parse.elapsed();
         data.files.push(outcome);
+        bar.inc(1);
     }
+    bar.set_message("processing");
     if read.is_empty() {
         if data.files.is_empty() {
             data.error = Some(format!("no T4 file selected in {}", source.describe()));
