@@ -127,9 +127,24 @@ fn today() -> Civil {
     Civil::date(c.year, c.month, c.day)
 }
 
-/// The simulated SMSCs: each system's day of T4 files in memory.
-fn simulated(args: &Args, day: Civil) -> anyhow::Result<Vec<Job>> {
-    let mut jobs = Vec::new();
+/// The simulated SMSCs: each system's day of T4 files behind its own
+/// SSH/SFTP server on 127.0.0.1 (password login, its own host key,
+/// recorded in `known_hosts`), and the settings that point at them. The
+/// servers run while the returned handles are held.
+async fn simulated(
+    args: &Args,
+    day: Civil,
+    known_hosts: &std::path::Path,
+) -> anyhow::Result<(Vec<netmon::ssh::server::RunningServer>, settings::Settings)> {
+    use netmon::ssh::server::{ServerOptions, serve};
+    let password = format!("{:x}{:x}", Timestamp::now().as_nanos(), std::process::id());
+    const LOG_CMD: &str = "@smsc$root:[monitor]log_mon_onscreen";
+    let mut text = format!(
+        "[DEFAULT]\nusername = smsc\npassword = {password}\nfolder = smsc$root:[monitor.out]\n\
+         use_gateway = no\nssh_timeout = 10\n\n[MISC]\nremote_log_cmd = {LOG_CMD}\n\n"
+    );
+    let mut lines = String::new();
+    let mut servers = Vec::new();
     for n in 1..=args.systems {
         let name = format!("SMSC-{n}");
         let cluster = format!("smsc{n}");
@@ -145,19 +160,40 @@ fn simulated(args: &Args, day: Civil) -> anyhow::Result<Vec<Job>> {
             Vec::new(),
             None,
         )?;
-        let selector = if args.all {
-            FileSelector::all()
-        } else {
-            FileSelector::day(day)
-        }
-        .cluster(&cluster);
-        jobs.push(Job {
-            name,
-            source: Box::new(source),
-            selector,
-        });
+        let log = format!(
+            "$ @smsc$root:[monitor]log_mon_onscreen\n\
+             %SEARCH, smsc$root:[log]smsc.log: 2 matches for -E-\n\
+             {:02}-NOV-2015 03:12:44 SMH0{} -E- delivery retry queue above 80 %\n\
+             {:02}-NOV-2015 12:31:02 GIW_11 -W- license usage above 90 %\n\
+             $ show queue /batch/all\nBatch queue SYS$BATCH, idle, on {}\n",
+            day.day,
+            n % 4,
+            day.day,
+            name.to_uppercase()
+        );
+        let server = serve(ServerOptions {
+            user: "smsc".into(),
+            password: netmon::core::Secret::new(password.clone()),
+            files: std::sync::Arc::new(source),
+            commands: std::collections::HashMap::from([(LOG_CMD.to_string(), (log, 0))]),
+        })
+        .await
+        .context("starting a simulated SMSC's SSH server")?;
+        text.push_str(&format!(
+            "[{name}]\nip_or_hostname = 127.0.0.1\nssh_port = {}\ncluster_id = {cluster}\n\n",
+            server.addr.port()
+        ));
+        lines.push_str(&server.known_hosts_line);
+        servers.push(server);
     }
-    Ok(jobs)
+    if let Some(dir) = known_hosts.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    std::fs::write(known_hosts, lines)
+        .with_context(|| format!("writing {}", known_hosts.display()))?;
+    let settings =
+        settings::Settings::parse("simulator settings", &text, std::path::Path::new("."))?;
+    Ok((servers, settings))
 }
 
 /// --localcsv: the given files as one system's source.
@@ -298,80 +334,7 @@ async fn run(args: Args) -> anyhow::Result<bool> {
             }),
             trust_on_first_use: args.trust_on_first_use,
         };
-        let mut how = processing(&args)?;
-        if how.calc.is_none()
-            && let Some(calc) = &settings.misc.calculations_file
-        {
-            let mode = if args.compat.is_some() {
-                Mode::LeftToRight
-            } else {
-                Mode::Precedence
-            };
-            how.calc = Some(CalcFile::from_path(calc, mode)?);
-        }
-        let graph_file = args
-            .graphs
-            .clone()
-            .or(settings.misc.graphs_definition_file.clone());
-        let graphs = load_graphs(graph_file.as_deref())?;
-        let day = parse_day(&args)?;
-        println!(
-            "smsc_monitor: {} system(s) from {}{}",
-            settings.systems.len(),
-            path.display(),
-            if args.all {
-                ", every file"
-            } else {
-                ", today's files"
-            }
-        );
-        for line in settings.plan() {
-            println!("  {line}");
-        }
-        if let Some(t) = &settings.misc.html_template {
-            eprintln!(
-                "smsc_monitor: html_template {} is not used: the reports are netmon's own layout",
-                t.display()
-            );
-        }
-        let started = Timestamp::now();
-        let clock = Instant::now();
-        let opts = collect::Collect {
-            keys,
-            all: args.all,
-            day,
-            logs: !args.nologs,
-            parallel: if args.safe { 1 } else { 4 },
-            log_timeout: std::time::Duration::from_secs(120),
-            mirror_root: args
-                .store
-                .clone()
-                .unwrap_or_else(|| settings.misc.store_folder.clone())
-                .join("mirror"),
-        };
-        let bars = indicatif::MultiProgress::with_draw_target(
-            indicatif::ProgressDrawTarget::stderr_with_hz(5),
-        );
-        let (results, logs) = collect::collect(&settings, &how, &opts, &bars).await;
-        let store_dir = args
-            .store
-            .clone()
-            .unwrap_or_else(|| settings.misc.store_folder.clone());
-        let reports_dir = args
-            .reports
-            .clone()
-            .unwrap_or_else(|| settings.misc.reports_folder.clone());
-        finish(
-            &args,
-            &results,
-            &logs,
-            &graphs,
-            started,
-            clock,
-            &store_dir,
-            &reports_dir,
-        )?;
-        return Ok(results.iter().all(|r| r.error.is_none()));
+        return run_settings(&args, &settings, keys, &path.display().to_string()).await;
     }
     let graphs = load_graphs(args.graphs.as_deref())?;
     if let Some(store) = &args.local {
@@ -406,16 +369,22 @@ async fn run(args: Args) -> anyhow::Result<bool> {
     let how = processing(&args)?;
     let started = Timestamp::now();
     let clock = Instant::now();
-    let jobs = if args.localcsv.is_empty() {
+    if args.localcsv.is_empty() {
         let day = parse_day(&args)?;
         println!(
-            "smsc_monitor: {} simulated SMSC(s), {:04}-{:02}-{:02}",
+            "smsc_monitor: {} simulated SMSC(s), {:04}-{:02}-{:02}, each behind its own SSH/SFTP server on 127.0.0.1",
             args.systems, day.year, day.month, day.day
         );
-        simulated(&args, day)?
-    } else {
-        local_files(&args)?
-    };
+        let store = args.store.clone().unwrap_or_else(|| PathBuf::from("store"));
+        let known_hosts = store.join("simulator_known_hosts");
+        let (_servers, settings) = simulated(&args, day, &known_hosts).await?;
+        let keys = netmon::ssh::HostKeys {
+            known_hosts,
+            trust_on_first_use: false,
+        };
+        return run_settings(&args, &settings, keys, "the simulator").await;
+    }
+    let jobs = local_files(&args)?;
 
     let bars = indicatif::MultiProgress::with_draw_target(
         indicatif::ProgressDrawTarget::stderr_with_hz(5),
@@ -472,6 +441,89 @@ fn finish_bar(bar: &indicatif::ProgressBar, data: &SystemData) {
             data.frame.width()
         )),
     }
+}
+
+/// A run over SSH as a settings file says (the simulator's too).
+async fn run_settings(
+    args: &Args,
+    settings: &settings::Settings,
+    keys: netmon::ssh::HostKeys,
+    source_name: &str,
+) -> anyhow::Result<bool> {
+    let mut how = processing(args)?;
+    if how.calc.is_none()
+        && let Some(calc) = &settings.misc.calculations_file
+    {
+        let mode = if args.compat.is_some() {
+            Mode::LeftToRight
+        } else {
+            Mode::Precedence
+        };
+        how.calc = Some(CalcFile::from_path(calc, mode)?);
+    }
+    let graph_file = args
+        .graphs
+        .clone()
+        .or(settings.misc.graphs_definition_file.clone());
+    let graphs = load_graphs(graph_file.as_deref())?;
+    let day = parse_day(args)?;
+    println!(
+        "smsc_monitor: {} system(s) from {}{}",
+        settings.systems.len(),
+        source_name,
+        if args.all {
+            ", every file".to_string()
+        } else {
+            format!(", files of {:04}-{:02}-{:02}", day.year, day.month, day.day)
+        }
+    );
+    for line in settings.plan() {
+        println!("  {line}");
+    }
+    if let Some(t) = &settings.misc.html_template {
+        eprintln!(
+            "smsc_monitor: html_template {} is not used: the reports are netmon's own layout",
+            t.display()
+        );
+    }
+    let started = Timestamp::now();
+    let clock = Instant::now();
+    let opts = collect::Collect {
+        keys,
+        all: args.all,
+        day,
+        logs: !args.nologs,
+        parallel: if args.safe { 1 } else { 4 },
+        log_timeout: std::time::Duration::from_secs(120),
+        mirror_root: args
+            .store
+            .clone()
+            .unwrap_or_else(|| settings.misc.store_folder.clone())
+            .join("mirror"),
+    };
+    let bars = indicatif::MultiProgress::with_draw_target(
+        indicatif::ProgressDrawTarget::stderr_with_hz(5),
+    );
+    let (results, logs) = collect::collect(settings, &how, &opts, &bars).await;
+    let store_dir = args
+        .store
+        .clone()
+        .unwrap_or_else(|| settings.misc.store_folder.clone());
+    let reports_dir = args
+        .reports
+        .clone()
+        .unwrap_or_else(|| settings.misc.reports_folder.clone());
+    finish(
+        args,
+        &results,
+        &logs,
+        &graphs,
+        started,
+        clock,
+        &store_dir,
+        &reports_dir,
+    )?;
+    Ok(results.iter().all(|r| r.error.is_none()))
 }
 
 /// The graph list: a file, or the built-in one.
@@ -547,7 +599,8 @@ fn finish(
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let runtime = match tokio::runtime::Builder::new_current_thread()
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
         .enable_all()
         .build()
     {

@@ -8,6 +8,7 @@
 //! | [`HostKeys`] | the known_hosts file server keys are checked against (trust on first use only when asked) |
 //! | [`Session`] | a logged-in connection, direct ([`Session::connect`]) or through a jump host ([`Session::connect_via`]); runs commands with a timeout |
 //! | [`SftpFolder`] | a remote folder as a [`netmon_core::FileSource`]: the same pipeline runs over it as over a local folder |
+//! | [`server::serve`] | an SSH/SFTP server on loopback over any `FileSource`, for simulators and tests |
 //!
 //! Nothing listens locally: a jump host is crossed with an SSH
 //! `direct-tcpip` channel, not a port forward, so there is no tunnel to
@@ -17,6 +18,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
 #![deny(rustdoc::broken_intra_doc_links)]
+
+pub mod server;
 
 use std::path::PathBuf;
 use std::sync::Arc;
