@@ -38,6 +38,21 @@ use netmon::t4::sim::SmscSim;
 
 use crate::pipeline::{Processing, SystemData, process_system};
 
+/// Console detail, t4Monitor's levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
+enum LogLevel {
+    /// Every file, and how it was synced.
+    Debug,
+    /// Every file read.
+    Info,
+    /// Damage met, calculation warnings, failures (the default).
+    Warning,
+    /// Failures only.
+    Error,
+    /// Failures only.
+    Critical,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum Compat {
     /// t4Monitor's strictly left-to-right evaluation.
@@ -68,6 +83,9 @@ struct Args {
     /// Collect one system at a time.
     #[arg(long)]
     safe: bool,
+    /// Console detail.
+    #[arg(long, value_enum, default_value_t = LogLevel::Warning, ignore_case = true)]
+    loglevel: LogLevel,
     /// Process these local T4 files (of one system) instead of collecting.
     #[arg(long, num_args = 1.., value_name = "FILE")]
     localcsv: Vec<PathBuf>,
@@ -249,7 +267,7 @@ fn processing(args: &Args) -> anyhow::Result<Processing> {
 }
 
 /// The figures an operator looks at first, per system.
-fn print_summary(s: &SystemData) {
+fn print_summary(s: &SystemData, level: LogLevel) {
     println!(
         "\n{}: {} rows x {} columns from {} file(s), {:.1} MB ({:.1} MB fetched); transfer {:.3} s, processing {:.3} s",
         s.name,
@@ -264,7 +282,21 @@ fn print_summary(s: &SystemData) {
     if let Some(e) = &s.error {
         println!("  FAILED: {e}");
     }
-    for f in s.files.iter().filter(|f| f.error.is_some() || f.issues > 0) {
+    for f in s.files.iter().filter(|_| level <= LogLevel::Info) {
+        let sync = match (level, f.sync) {
+            (LogLevel::Debug, Some(k)) => format!(", {k}, {} bytes fetched", f.fetched),
+            _ => String::new(),
+        };
+        println!(
+            "  file {}: {} rows, {} bytes{sync}",
+            f.name, f.rows, f.bytes
+        );
+    }
+    for f in s
+        .files
+        .iter()
+        .filter(|f| level <= LogLevel::Warning && (f.error.is_some() || f.issues > 0))
+    {
         println!(
             "  {}: {}",
             f.name,
@@ -273,7 +305,12 @@ fn print_summary(s: &SystemData) {
                 .unwrap_or_else(|| format!("{} rows skipped or repaired", f.issues))
         );
     }
-    for w in s.calc_warnings.iter().take(5) {
+    for w in s
+        .calc_warnings
+        .iter()
+        .filter(|_| level <= LogLevel::Warning)
+        .take(5)
+    {
         println!("  {w}");
     }
     let mut header = false;
@@ -563,7 +600,7 @@ fn finish(
     reports_dir: &std::path::Path,
 ) -> anyhow::Result<()> {
     for r in results {
-        print_summary(r);
+        print_summary(r, args.loglevel);
     }
     let tag = started.format("%Y%m%d_%H%M");
     let written = store::write_run(
