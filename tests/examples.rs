@@ -440,3 +440,63 @@ fn smsc_monitor_reports_again_from_the_store() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no data_*.parquet run"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A t4Monitor-style Jinja template (its variable names and loop) renders
+/// the system pages; a broken template stops with its name.
+#[test]
+fn smsc_monitor_renders_a_user_template() {
+    let dir = tempfile_dir("smsc_template");
+    let template = dir.join("mine.html");
+    std::fs::write(
+        &template,
+        "<html><head><title>{{ data.system }} on {{ data.date_time }}</title><style>{{ css }}</style></head><body>\
+         <h1>Status of {{ data.system }} ({{ data.year }})</h1>\
+         {% for graph in render_graphs() %}{% if graph %}<p><b>{{ graph[0] }}</b><img src=\"{{ graph[1] }}\"></p>{% endif %}{% endfor %}\
+         {{ report.important }}\
+         <pre>{% for line in data.logs[data.system] %}{{ line }}{% endfor %}</pre></body></html>",
+    )
+    .unwrap();
+    let out = Command::new(example("smsc_monitor"))
+        .args(["--systems", "1", "--day", "2015-11-19", "--template"])
+        .arg(&template)
+        .arg("--store")
+        .arg(dir.join("store"))
+        .arg("--reports")
+        .arg(dir.join("reports"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page = std::fs::read_to_string(dir.join("reports/SMSC-1.html")).unwrap();
+    assert!(page.contains("<h1>Status of SMSC-1 ("), "{page:.300}");
+    assert!(
+        page.matches("<img src=\"data:image/svg+xml;base64,")
+            .count()
+            >= 10
+    );
+    assert!(
+        page.contains("<section id=\"important\">"),
+        "report parts come through as HTML"
+    );
+    // The simulated log monitor's output, escaped by the template engine.
+    assert!(page.contains("-E- delivery retry queue above 80 %"));
+    assert!(!page.contains("{{") && !page.contains("{%"));
+
+    std::fs::write(&template, "{% for x in %}").unwrap();
+    let out = Command::new(example("smsc_monitor"))
+        .args(["--systems", "1", "--day", "2015-11-19", "--template"])
+        .arg(&template)
+        .arg("--store")
+        .arg(dir.join("store"))
+        .arg("--reports")
+        .arg(dir.join("reports"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("mine.html"), "{stderr}");
+    std::fs::remove_dir_all(&dir).ok();
+}

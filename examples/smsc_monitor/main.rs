@@ -125,6 +125,10 @@ struct Args {
     /// Store the run but write no reports.
     #[arg(long)]
     noreports: bool,
+    /// A Jinja HTML template for the system pages (t4Monitor's templates
+    /// work); default: the settings' html_template, else netmon's layout.
+    #[arg(long, value_name = "FILE")]
+    template: Option<PathBuf>,
     /// Simulator: number of SMSC systems.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=64))]
     systems: u16,
@@ -398,6 +402,7 @@ async fn run(args: Args) -> anyhow::Result<bool> {
             &graphs,
             &[],
             Timestamp::now(),
+            args.template.as_deref(),
         )? {
             println!("report {}", p.display());
         }
@@ -449,6 +454,7 @@ async fn run(args: Args) -> anyhow::Result<bool> {
         clock,
         &store_dir,
         &reports_dir,
+        args.template.as_deref(),
     )?;
     Ok(results.iter().all(|r| r.error.is_none()))
 }
@@ -517,12 +523,6 @@ async fn run_settings(
     for line in settings.plan() {
         println!("  {line}");
     }
-    if let Some(t) = &settings.misc.html_template {
-        eprintln!(
-            "smsc_monitor: html_template {} is not used: the reports are netmon's own layout",
-            t.display()
-        );
-    }
     let started = Timestamp::now();
     let clock = Instant::now();
     let opts = collect::Collect {
@@ -550,6 +550,10 @@ async fn run_settings(
         .reports
         .clone()
         .unwrap_or_else(|| settings.misc.reports_folder.clone());
+    let template = args
+        .template
+        .clone()
+        .or_else(|| settings.misc.html_template.clone());
     finish(
         args,
         &results,
@@ -559,6 +563,7 @@ async fn run_settings(
         clock,
         &store_dir,
         &reports_dir,
+        template.as_deref(),
     )?;
     Ok(results.iter().all(|r| r.error.is_none()))
 }
@@ -598,6 +603,7 @@ fn finish(
     clock: Instant,
     store_dir: &std::path::Path,
     reports_dir: &std::path::Path,
+    template: Option<&std::path::Path>,
 ) -> anyhow::Result<()> {
     for r in results {
         print_summary(r, args.loglevel);
@@ -616,7 +622,14 @@ fn finish(
         println!("stored {}", p.display());
     }
     if !args.noreports {
-        for p in report::write_reports(reports_dir, results, graphs, logs, Timestamp::now())? {
+        for p in report::write_reports(
+            reports_dir,
+            results,
+            graphs,
+            logs,
+            Timestamp::now(),
+            template,
+        )? {
             println!("report {}", p.display());
         }
     }

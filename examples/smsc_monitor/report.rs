@@ -241,14 +241,41 @@ const IMPORTANT: [(&str, &str); 12] = [
     ("_barred_originator", "MO barred by originator lists"),
 ];
 
-/// One system's page.
-pub fn system_page(
+/// One chart of a page.
+#[derive(Debug, Clone)]
+pub struct GraphSection {
+    /// The graph's title.
+    pub title: String,
+    /// The chart, an `<svg>` element.
+    pub svg: String,
+    /// Its legend (HTML).
+    pub legend: String,
+    /// Its summary table (HTML).
+    pub table: String,
+}
+
+/// The parts of a system's page, each ready HTML.
+#[derive(Debug, Clone)]
+pub struct Sections {
+    /// Title line and what the data cover.
+    pub header: String,
+    /// Collection status and files.
+    pub status: String,
+    /// The important metrics table.
+    pub important: String,
+    /// The charts.
+    pub graphs: Vec<GraphSection>,
+    /// The log-monitor output.
+    pub logs: String,
+}
+
+/// Builds the parts of a system's page.
+pub fn sections(
     s: &SystemData,
     graphs: &[Graph],
     log: Option<&str>,
     generated: Timestamp,
-) -> String {
-    let mut b = String::new();
+) -> Sections {
     let range = s
         .frame
         .time_range()
@@ -260,8 +287,7 @@ pub fn system_page(
             )
         })
         .unwrap_or_else(|| "no data".into());
-    let _ = write!(
-        b,
+    let header = format!(
         "<header><h1>{}</h1><p class=\"muted\">{range} · {} samples · {} file(s) from {} · generated {}</p></header>",
         escape(&s.name),
         s.frame.len(),
@@ -270,20 +296,19 @@ pub fn system_page(
         generated.format("%Y-%m-%d %H:%M UTC")
     );
 
-    // Collection status.
-    b.push_str("<section id=\"status\"><h2>Collection</h2>");
+    let mut status = String::from("<section id=\"status\"><h2>Collection</h2>");
     match &s.error {
         Some(e) => {
-            let _ = write!(b, "<p class=\"bad\">FAILED: {}</p>", escape(e));
+            let _ = write!(status, "<p class=\"bad\">FAILED: {}</p>", escape(e));
         }
-        None => b.push_str("<p class=\"ok\">collected</p>"),
+        None => status.push_str("<p class=\"ok\">collected</p>"),
     }
-    b.push_str(
+    status.push_str(
         "<table><tr><th>file</th><th>bytes</th><th>rows</th><th>issues</th><th>error</th></tr>",
     );
     for f in &s.files {
         let _ = write!(
-            b,
+            status,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             escape(&f.name),
             f.bytes,
@@ -292,19 +317,20 @@ pub fn system_page(
             escape(f.error.as_deref().unwrap_or(""))
         );
     }
-    b.push_str("</table>");
+    status.push_str("</table>");
     for w in &s.calc_warnings {
-        let _ = write!(b, "<p class=\"muted\">{}</p>", escape(w));
+        let _ = write!(status, "<p class=\"muted\">{}</p>", escape(w));
     }
-    b.push_str("</section>");
+    status.push_str("</section>");
 
-    // Important metrics.
-    b.push_str("<section id=\"important\"><h2>Important metrics</h2><table><tr><th>metric</th><th>instance</th><th>min</th><th>mean</th><th>max</th></tr>");
+    let mut important = String::from(
+        "<section id=\"important\"><h2>Important metrics</h2><table><tr><th>metric</th><th>instance</th><th>min</th><th>mean</th><th>max</th></tr>",
+    );
     for (suffix, what) in IMPORTANT {
         for name in s.frame.names().iter().filter(|n| n.ends_with(suffix)) {
             if let Some(st) = s.frame.stats(name).filter(|st| st.count > 0) {
                 let _ = write!(
-                    b,
+                    important,
                     "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                     escape(what),
                     escape(name.strip_suffix(suffix).unwrap_or(name)),
@@ -315,10 +341,9 @@ pub fn system_page(
             }
         }
     }
-    b.push_str("</table></section>");
+    important.push_str("</table></section>");
 
-    // Graphs.
-    b.push_str("<section id=\"graphs\"><h2>Graphs</h2>");
+    let mut charts = Vec::new();
     for g in graphs {
         let series: Vec<(&str, &[f64])> = s
             .frame
@@ -328,26 +353,32 @@ pub fn system_page(
         if series.is_empty() {
             continue;
         }
-        let _ = write!(b, "<figure><h3>{}</h3>", escape(&g.title));
-        b.push_str(
-            &Chart {
-                index: s.frame.index_ns(),
-                series: series.clone(),
-                unit: &g.unit,
-                ylim: g.ylim,
-                threshold: g.threshold,
-            }
-            .render(),
-        );
-        b.push_str("<table><tr><th>series</th><th>min</th><th>mean</th><th>p95</th><th>max</th><th>last</th>");
-        if g.threshold.is_some() {
-            b.push_str("<th>above threshold</th>");
+        let rendered = Chart {
+            index: s.frame.index_ns(),
+            series: series.clone(),
+            unit: &g.unit,
+            ylim: g.ylim,
+            threshold: g.threshold,
         }
-        b.push_str("</tr>");
+        .render();
+        let (svg, legend) = match rendered.find("</svg>") {
+            Some(at) => (
+                rendered[..at + 6].to_string(),
+                rendered[at + 6..].to_string(),
+            ),
+            None => (rendered, String::new()),
+        };
+        let mut table = String::from(
+            "<table><tr><th>series</th><th>min</th><th>mean</th><th>p95</th><th>max</th><th>last</th>",
+        );
+        if g.threshold.is_some() {
+            table.push_str("<th>above threshold</th>");
+        }
+        table.push_str("</tr>");
         for (name, values) in &series {
             if let Some([min, mean, p95, max, last, breaches]) = summary(values, g.threshold) {
                 let _ = write!(
-                    b,
+                    table,
                     "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
                     escape(name),
                     fmt(min),
@@ -358,24 +389,139 @@ pub fn system_page(
                 );
                 if g.threshold.is_some() {
                     let class = if breaches > 0.0 { " class=\"bad\"" } else { "" };
-                    let _ = write!(b, "<td{class}>{breaches}</td>");
+                    let _ = write!(table, "<td{class}>{breaches}</td>");
                 }
-                b.push_str("</tr>");
+                table.push_str("</tr>");
             }
         }
-        b.push_str("</table></figure>");
+        table.push_str("</table>");
+        charts.push(GraphSection {
+            title: g.title.clone(),
+            svg,
+            legend,
+            table,
+        });
     }
-    b.push_str("</section>");
 
-    b.push_str("<section id=\"logs\"><h2>Log monitor</h2>");
+    let mut logs = String::from("<section id=\"logs\"><h2>Log monitor</h2>");
     match log {
         Some(text) => {
-            let _ = write!(b, "<pre>{}</pre>", escape(text));
+            let _ = write!(logs, "<pre>{}</pre>", escape(text));
         }
-        None => b.push_str("<p class=\"muted\">no log output collected</p>"),
+        None => logs.push_str("<p class=\"muted\">no log output collected</p>"),
+    }
+    logs.push_str("</section>");
+    Sections {
+        header,
+        status,
+        important,
+        graphs: charts,
+        logs,
+    }
+}
+
+/// One system's page, netmon's own layout.
+pub fn system_page(
+    s: &SystemData,
+    graphs: &[Graph],
+    log: Option<&str>,
+    generated: Timestamp,
+) -> String {
+    let sec = sections(s, graphs, log, generated);
+    let mut b = String::new();
+    b.push_str(&sec.header);
+    b.push_str(&sec.status);
+    b.push_str(&sec.important);
+    b.push_str("<section id=\"graphs\"><h2>Graphs</h2>");
+    for g in &sec.graphs {
+        let _ = write!(
+            b,
+            "<figure><h3>{}</h3>{}{}{}</figure>",
+            escape(&g.title),
+            g.svg,
+            g.legend,
+            g.table
+        );
     }
     b.push_str("</section>");
+    b.push_str(&sec.logs);
     page(&format!("{} — SMSC report", s.name), &b)
+}
+
+/// One system's page through a user's template (`[MISC] html_template`),
+/// a Jinja template as t4Monitor used. It gets t4Monitor's names —
+/// `data.system`, `data.date_time`, `data.year`, `data.logs[data.system]`
+/// (a list of lines) and `render_graphs()` (title and image pairs; the
+/// images are SVG data URIs) — and netmon's: `report.header`,
+/// `report.status`, `report.important`, `report.graphs` (each with
+/// `title`, `svg`, `legend`, `table`), `report.logs`, `css`. Text is
+/// escaped; the `report` parts are ready HTML.
+pub fn templated_page(
+    template_file: &str,
+    template: &str,
+    s: &SystemData,
+    graphs: &[Graph],
+    log: Option<&str>,
+    generated: Timestamp,
+) -> anyhow::Result<String> {
+    use base64::Engine;
+    use minijinja::{Environment, Value, context};
+    let sec = sections(s, graphs, log, generated);
+    // Title as text (escaped), image as a data URI (base64: nothing to
+    // escape).
+    let images: Vec<Vec<Value>> = sec
+        .graphs
+        .iter()
+        .map(|g| {
+            let data = base64::engine::general_purpose::STANDARD.encode(g.svg.as_bytes());
+            vec![
+                Value::from(g.title.clone()),
+                Value::from_safe_string(format!("data:image/svg+xml;base64,{data}")),
+            ]
+        })
+        .collect();
+    let mut env = Environment::new();
+    // Autoescaping follows the name: always treat the template as HTML.
+    env.add_template_owned("report.html", template.to_string())
+        .map_err(|e| anyhow::anyhow!("{template_file}: {e}"))?;
+    env.add_function("render_graphs", move || Value::from(images.clone()));
+    let lines: Vec<String> = log
+        .unwrap_or("")
+        .split_inclusive('\n')
+        .map(str::to_string)
+        .collect();
+    let safe = Value::from_safe_string;
+    let graph_values: Vec<Value> = sec
+        .graphs
+        .iter()
+        .map(|g| {
+            context! {
+                title => g.title.clone(),
+                svg => safe(g.svg.clone()),
+                legend => safe(g.legend.clone()),
+                table => safe(g.table.clone()),
+            }
+        })
+        .collect();
+    let ctx = context! {
+        data => context! {
+            system => s.name.clone(),
+            date_time => generated.format("%Y-%m-%d %H:%M"),
+            year => generated.to_civil().year,
+            logs => Value::from(std::collections::BTreeMap::from([(s.name.clone(), lines)])),
+        },
+        report => context! {
+            header => safe(sec.header.clone()),
+            status => safe(sec.status.clone()),
+            important => safe(sec.important.clone()),
+            graphs => graph_values,
+            logs => safe(sec.logs.clone()),
+        },
+        css => safe(CSS.to_string()),
+    };
+    env.get_template("report.html")
+        .and_then(|t| t.render(ctx))
+        .map_err(|e| anyhow::anyhow!("{template_file}: {e}"))
 }
 
 /// The index page across systems.
@@ -443,7 +589,15 @@ pub fn write_reports(
     graphs: &[Graph],
     logs: &[(String, String)],
     generated: Timestamp,
+    template: Option<&Path>,
 ) -> anyhow::Result<Vec<PathBuf>> {
+    let template = template
+        .map(|p| {
+            std::fs::read_to_string(p)
+                .map(|t| (p.display().to_string(), t))
+                .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))
+        })
+        .transpose()?;
     std::fs::create_dir_all(folder)?;
     let mut written = Vec::new();
     let mut listed = Vec::new();
@@ -464,7 +618,10 @@ pub fn write_reports(
             .iter()
             .find(|(n, _)| *n == s.name)
             .map(|(_, t)| t.as_str());
-        let html = system_page(s, graphs, log, generated);
+        let html = match &template {
+            Some((file, text)) => templated_page(file, text, s, graphs, log, generated)?,
+            None => system_page(s, graphs, log, generated),
+        };
         let path = folder.join(&file);
         crate::store::write_atomically(&path, |w| w.write_all(html.as_bytes()))?;
         written.push(path);
