@@ -135,7 +135,9 @@ pub async fn collect(
             }
             .cluster(system.cluster_id.as_deref().unwrap_or(""));
             let wanted = |e: &FileEntry| selector.matches(&e.name);
-            let mirror = netmon::core::Mirror::new(opts.mirror_root.join(&system.name));
+            let mirror = netmon::core::Mirror::new(
+                opts.mirror_root.join(crate::store::file_safe(&system.name)),
+            );
             let data =
                 process_system(&system.name, &source, &wanted, &how, Some(&mirror), &bar).await;
             let log = match (&log_cmd, opts.logs) {

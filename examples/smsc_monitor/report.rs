@@ -602,18 +602,7 @@ pub fn write_reports(
     let mut written = Vec::new();
     let mut listed = Vec::new();
     for s in systems {
-        let file: String = s
-            .name
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect::<String>()
-            + ".html";
+        let file = crate::store::file_safe(&s.name) + ".html";
         let log = logs
             .iter()
             .find(|(n, _)| *n == s.name)

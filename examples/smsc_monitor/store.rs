@@ -26,6 +26,22 @@ use netmon::t4::{Kinds, ValueKind, write_plain_systems};
 
 use crate::pipeline::{FileOutcome, SystemData};
 
+/// A system name as part of a file name: letters, digits, `-` and `_`
+/// kept, anything else (a path separator, `..`) made `_`.
+pub fn file_safe(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if s.is_empty() { "_".into() } else { s }
+}
+
 /// Writes `path` through a temporary file in the same folder.
 pub fn write_atomically(
     path: &Path,
@@ -179,7 +195,7 @@ pub fn write_run(
         names
     };
     for (system, text) in logs {
-        let path = folder.join(format!("logs_{system}_{tag}.txt"));
+        let path = folder.join(format!("logs_{}_{tag}.txt", file_safe(system)));
         write_atomically(&path, |w| w.write_all(text.as_bytes()))?;
         written.push(path);
     }
@@ -305,4 +321,15 @@ pub fn read_run(path: &Path) -> anyhow::Result<Vec<(String, Frame)>> {
         frame.tags_mut().system = Some(name.clone());
     }
     Ok(systems)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn system_names_stay_in_their_folder() {
+        assert_eq!(super::file_safe("SMSC-1"), "SMSC-1");
+        assert_eq!(super::file_safe("../../etc"), "______etc");
+        assert_eq!(super::file_safe("a/b\\c d"), "a_b_c_d");
+        assert_eq!(super::file_safe(""), "_");
+    }
 }
