@@ -1,0 +1,452 @@
+//! Object identifiers: a borrowed view over BER content ([`OidRef`]) that
+//! decodes arcs lazily, and an owned [`Oid`].
+//!
+//! ```text
+//! content  sub-identifiers, base 128, high bit = "more octets follow"
+//!          first sub-identifier = arc0 * 40 + arc1 (arc0 in 0..=2)
+//! ```
+//!
+//! Arcs are 32-bit (SMI); an OID has at most [`MAX_ARCS`] of them
+//! (RFC 2578 §3.5). Sub-identifiers must be minimal (no leading 0x80
+//! octet). Note that comparing encodings byte by byte does not order OIDs
+//! by their arcs (`82 00` = 256 sorts after `81 80 00` = 16384), so
+//! ordering always goes through the arcs.
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::str::FromStr;
+
+use crate::ber::{DecodeError, DecodeErrorKind, Tlv};
+
+/// Most arcs an OID may have (RFC 2578).
+pub const MAX_ARCS: usize = 128;
+
+fn bad(offset: usize) -> DecodeError {
+    DecodeError {
+        kind: DecodeErrorKind::BadOid,
+        offset,
+    }
+}
+
+/// A checked OID encoding borrowed from a message.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct OidRef<'a> {
+    content: &'a [u8],
+}
+
+impl<'a> OidRef<'a> {
+    /// Checks an OID TLV's content. `offset` is where the content starts
+    /// in the whole input (for the error).
+    pub fn from_content(content: &'a [u8], offset: usize) -> Result<Self, DecodeError> {
+        if content.is_empty() {
+            return Err(bad(offset));
+        }
+        let mut arcs = 1usize; // the first sub-identifier holds two arcs
+        let mut start = 0usize;
+        let mut value: u64 = 0;
+        for (i, &b) in content.iter().enumerate() {
+            if i == start && b == 0x80 {
+                return Err(bad(offset + i)); // not minimal
+            }
+            value = (value << 7) | u64::from(b & 0x7f);
+            let limit = if start == 0 {
+                80 + u64::from(u32::MAX)
+            } else {
+                u64::from(u32::MAX)
+            };
+            if value > limit {
+                return Err(bad(offset + start));
+            }
+            if b & 0x80 == 0 {
+                arcs += 1;
+                if arcs > MAX_ARCS {
+                    return Err(bad(offset + start));
+                }
+                start = i + 1;
+                value = 0;
+            }
+        }
+        if start != content.len() {
+            return Err(bad(offset + start)); // cut inside a sub-identifier
+        }
+        Ok(OidRef { content })
+    }
+
+    /// Checks an OID TLV (tag not checked here).
+    pub fn from_tlv(tlv: &Tlv<'a>) -> Result<Self, DecodeError> {
+        Self::from_content(tlv.value, tlv.value_offset)
+    }
+
+    /// The encoded content octets.
+    pub fn as_bytes(&self) -> &'a [u8] {
+        self.content
+    }
+
+    /// The arcs, decoded as they are iterated.
+    pub fn arcs(&self) -> Arcs<'a> {
+        Arcs {
+            rest: self.content,
+            started: false,
+            pending: None,
+        }
+    }
+
+    /// An owned copy.
+    pub fn to_oid(&self) -> Oid {
+        Oid(self.arcs().collect())
+    }
+}
+
+impl fmt::Debug for OidRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "OidRef({self})")
+    }
+}
+
+impl fmt::Display for OidRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_dotted(f, self.arcs())
+    }
+}
+
+impl PartialOrd for OidRef<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for OidRef<'_> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.arcs().cmp(other.arcs())
+    }
+}
+
+/// Iterator over the arcs of an [`OidRef`].
+#[derive(Debug, Clone)]
+pub struct Arcs<'a> {
+    rest: &'a [u8],
+    started: bool,
+    pending: Option<u32>,
+}
+
+impl Iterator for Arcs<'_> {
+    type Item = u32;
+
+    fn next(&mut self) -> Option<u32> {
+        if let Some(second) = self.pending.take() {
+            return Some(second);
+        }
+        if self.rest.is_empty() {
+            return None;
+        }
+        let mut value: u64 = 0;
+        let mut used = 0;
+        for &b in self.rest {
+            used += 1;
+            value = (value << 7) | u64::from(b & 0x7f);
+            if b & 0x80 == 0 {
+                break;
+            }
+        }
+        self.rest = &self.rest[used..];
+        if self.started {
+            return Some(value as u32);
+        }
+        self.started = true;
+        // Checked in `from_content`: the second arc fits in 32 bits.
+        let (a0, a1) = match value {
+            0..=39 => (0, value),
+            40..=79 => (1, value - 40),
+            _ => (2, value - 80),
+        };
+        self.pending = Some(a1 as u32);
+        Some(a0)
+    }
+}
+
+fn write_dotted(f: &mut fmt::Formatter<'_>, arcs: impl Iterator<Item = u32>) -> fmt::Result {
+    for (i, a) in arcs.enumerate() {
+        if i > 0 {
+            f.write_str(".")?;
+        }
+        write!(f, "{a}")?;
+    }
+    Ok(())
+}
+
+/// An owned object identifier.
+///
+/// ```
+/// use netmon_snmp::Oid;
+/// let oid: Oid = "1.3.6.1.2.1.1.3.0".parse()?;
+/// assert_eq!(oid.to_ber(), [0x2b, 6, 1, 2, 1, 1, 3, 0]);
+/// assert!(oid.starts_with(&"1.3.6.1.2.1".parse()?));
+/// # Ok::<(), netmon_snmp::oid::ParseOidError>(())
+/// ```
+#[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Oid(Vec<u32>);
+
+impl Oid {
+    /// An OID from its arcs.
+    pub fn new(arcs: impl Into<Vec<u32>>) -> Self {
+        Oid(arcs.into())
+    }
+
+    /// The arcs.
+    pub fn arcs(&self) -> &[u32] {
+        &self.0
+    }
+
+    /// Whether `prefix`'s arcs begin this OID.
+    pub fn starts_with(&self, prefix: &Oid) -> bool {
+        self.0.starts_with(&prefix.0)
+    }
+
+    /// This OID with one more arc (a table column plus an index, say).
+    pub fn child(&self, arc: u32) -> Oid {
+        let mut arcs = Vec::with_capacity(self.0.len() + 1);
+        arcs.extend_from_slice(&self.0);
+        arcs.push(arc);
+        Oid(arcs)
+    }
+
+    /// Whether the OID can be encoded: first arc 0, 1 or 2, second arc
+    /// below 40 unless the first is 2, at most [`MAX_ARCS`] arcs. Fewer
+    /// than two arcs are padded with zeros, as net-snmp does.
+    pub fn is_encodable(&self) -> bool {
+        let a0 = self.0.first().copied().unwrap_or(0);
+        let a1 = self.0.get(1).copied().unwrap_or(0);
+        self.0.len() <= MAX_ARCS
+            && match a0 {
+                0 | 1 => a1 < 40,
+                2 => true,
+                _ => false,
+            }
+    }
+
+    /// Appends the BER content octets (no tag or length) to `out`.
+    /// Unencodable OIDs (see [`Oid::is_encodable`]) are the caller's
+    /// error: their first two arcs are written modulo the rules.
+    pub fn write_ber(&self, out: &mut Vec<u8>) {
+        let a0 = u64::from(self.0.first().copied().unwrap_or(0).min(2));
+        let a1 = u64::from(self.0.get(1).copied().unwrap_or(0));
+        push_subid(out, a0 * 40 + a1);
+        for &a in self.0.iter().skip(2) {
+            push_subid(out, u64::from(a));
+        }
+    }
+
+    /// The BER content octets.
+    pub fn to_ber(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.0.len() + 4);
+        self.write_ber(&mut out);
+        out
+    }
+}
+
+fn push_subid(out: &mut Vec<u8>, v: u64) {
+    let mut groups = 1;
+    while groups < 10 && v >> (7 * groups) != 0 {
+        groups += 1;
+    }
+    for g in (0..groups).rev() {
+        let b = ((v >> (7 * g)) & 0x7f) as u8;
+        out.push(if g == 0 { b } else { b | 0x80 });
+    }
+}
+
+impl fmt::Debug for Oid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Oid({self})")
+    }
+}
+
+impl fmt::Display for Oid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_dotted(f, self.0.iter().copied())
+    }
+}
+
+impl From<OidRef<'_>> for Oid {
+    fn from(r: OidRef<'_>) -> Self {
+        r.to_oid()
+    }
+}
+
+impl PartialEq<OidRef<'_>> for Oid {
+    fn eq(&self, other: &OidRef<'_>) -> bool {
+        self.0.iter().copied().eq(other.arcs())
+    }
+}
+
+/// A dotted OID that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseOidError {
+    /// The text.
+    pub text: String,
+    /// Character offset of the problem.
+    pub column: usize,
+    /// What is wrong.
+    pub reason: &'static str,
+}
+
+impl fmt::Display for ParseOidError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "bad OID {:?} at column {}: {}",
+            self.text,
+            self.column + 1,
+            self.reason
+        )
+    }
+}
+
+impl std::error::Error for ParseOidError {}
+
+impl FromStr for Oid {
+    type Err = ParseOidError;
+
+    /// Dotted decimal with an optional leading dot (`.1.3.6.1`), as the
+    /// net-snmp tools print it with `-On`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let fail = |column: usize, reason| ParseOidError {
+            text: s.to_string(),
+            column,
+            reason,
+        };
+        let body = s.strip_prefix('.').unwrap_or(s);
+        let skip = s.len() - body.len();
+        if body.is_empty() {
+            return Err(fail(0, "empty"));
+        }
+        let mut arcs = Vec::new();
+        let mut column = skip;
+        for part in body.split('.') {
+            if part.is_empty() {
+                return Err(fail(column, "empty arc"));
+            }
+            if !part.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(fail(column, "arcs are decimal numbers"));
+            }
+            let arc = part
+                .parse::<u32>()
+                .map_err(|_| fail(column, "arc wider than 32 bits"))?;
+            arcs.push(arc);
+            column += part.len() + 1;
+        }
+        let oid = Oid(arcs);
+        if oid.0.len() > MAX_ARCS {
+            return Err(fail(0, "more than 128 arcs"));
+        }
+        if !oid.is_encodable() {
+            return Err(fail(
+                skip,
+                "first arc must be 0, 1 or 2, and the second below 40 unless the first is 2",
+            ));
+        }
+        Ok(oid)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn oid(s: &str) -> Oid {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn known_encodings() {
+        // sysUpTime.0, as every SNMP trace shows it.
+        assert_eq!(
+            oid("1.3.6.1.2.1.1.3.0").to_ber(),
+            [0x2b, 6, 1, 2, 1, 1, 3, 0]
+        );
+        // Multi-octet arcs: 2.999.3 (X.690's example) and 1.3.6.1.4.1.311
+        assert_eq!(oid("2.999.3").to_ber(), [0x88, 0x37, 0x03]);
+        assert_eq!(
+            oid("1.3.6.1.4.1.311").to_ber(),
+            [0x2b, 6, 1, 4, 1, 0x82, 0x37]
+        );
+        assert_eq!(
+            oid("1.3.4294967295").to_ber(),
+            [0x2b, 0x8f, 0xff, 0xff, 0xff, 0x7f]
+        );
+        assert_eq!(Oid::default().to_ber(), [0]);
+        assert_eq!(oid(".0.0").to_string(), "0.0");
+    }
+
+    #[test]
+    fn round_trips_through_the_borrowed_view() {
+        for s in [
+            "0.0",
+            "1.3",
+            "1.3.6.1.2.1.2.2.1.10.4294967295",
+            "2.999.3",
+            "2.4294967295.1",
+            "1.39.127.128.16383.16384",
+        ] {
+            let o = oid(s);
+            let ber = o.to_ber();
+            let r = OidRef::from_content(&ber, 0).unwrap();
+            assert_eq!(r.to_string(), s);
+            assert_eq!(o, r);
+            assert_eq!(r.to_oid(), o);
+        }
+    }
+
+    #[test]
+    fn bad_encodings_are_refused_with_their_offset() {
+        let cases: &[(&[u8], usize)] = &[
+            (&[], 10),
+            (&[0x2b, 0x80, 0x01], 11),                   // non-minimal
+            (&[0x2b, 0x06, 0x81], 12),                   // cut inside a sub-identifier
+            (&[0x2b, 0x90, 0x80, 0x80, 0x80, 0x00], 11), // 2^32: wider than 32 bits
+        ];
+        for (content, offset) in cases {
+            let e = OidRef::from_content(content, 10).unwrap_err();
+            assert_eq!(
+                (e.kind, e.offset),
+                (DecodeErrorKind::BadOid, *offset),
+                "{content:02x?}"
+            );
+        }
+        let mut long = vec![0x2b];
+        long.extend(std::iter::repeat_n(1u8, MAX_ARCS - 2));
+        assert!(OidRef::from_content(&long, 0).is_ok());
+        long.push(1);
+        assert!(OidRef::from_content(&long, 0).is_err());
+    }
+
+    #[test]
+    fn ordering_follows_arcs_not_bytes() {
+        let a = oid("1.3.6.1.256");
+        let b = oid("1.3.6.1.16384");
+        assert!(a < b);
+        let (ea, eb) = (a.to_ber(), b.to_ber());
+        assert!(ea > eb, "the byte order is the other way round");
+        let (ra, rb) = (
+            OidRef::from_content(&ea, 0).unwrap(),
+            OidRef::from_content(&eb, 0).unwrap(),
+        );
+        assert!(ra < rb);
+        assert!(oid("1.3.6.1") < oid("1.3.6.1.0"));
+    }
+
+    #[test]
+    fn dotted_text_errors_say_where() {
+        for (text, column) in [
+            ("1..3", 2),
+            ("1.3.x", 4),
+            ("1.3.99999999999", 4),
+            ("", 0),
+            ("3.1", 0),
+            ("1.40", 0),
+        ] {
+            let e = text.parse::<Oid>().unwrap_err();
+            assert_eq!(e.column, column, "{text}: {e}");
+        }
+    }
+}
