@@ -93,7 +93,7 @@ impl<'a> OidRef<'a> {
 
     /// An owned copy.
     pub fn to_oid(&self) -> Oid {
-        Oid(self.arcs().collect())
+        self.arcs().collect()
     }
 }
 
@@ -183,40 +183,140 @@ fn write_dotted(f: &mut fmt::Formatter<'_>, arcs: impl Iterator<Item = u32>) -> 
 /// assert!(oid.starts_with(&"1.3.6.1.2.1".parse()?));
 /// # Ok::<(), netmon_snmp::oid::ParseOidError>(())
 /// ```
-#[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Oid(Vec<u32>);
+#[derive(Clone)]
+pub struct Oid(Storage);
+
+/// Arcs kept inline up to this many (mib-2 interface and BGP table
+/// instances fit; longer OIDs go to the heap).
+pub const INLINE_ARCS: usize = 20;
+
+#[derive(Clone)]
+enum Storage {
+    Inline { len: u8, arcs: [u32; INLINE_ARCS] },
+    Heap(Vec<u32>),
+}
+
+impl Default for Oid {
+    fn default() -> Self {
+        Oid(Storage::Inline {
+            len: 0,
+            arcs: [0; INLINE_ARCS],
+        })
+    }
+}
+
+impl PartialEq for Oid {
+    fn eq(&self, other: &Self) -> bool {
+        self.arcs() == other.arcs()
+    }
+}
+
+impl Eq for Oid {}
+
+impl std::hash::Hash for Oid {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.arcs().hash(state);
+    }
+}
+
+impl PartialOrd for Oid {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Oid {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.arcs().cmp(other.arcs())
+    }
+}
+
+impl FromIterator<u32> for Oid {
+    fn from_iter<I: IntoIterator<Item = u32>>(iter: I) -> Self {
+        let mut oid = Oid::default();
+        for a in iter {
+            oid.push(a);
+        }
+        oid
+    }
+}
 
 impl Oid {
     /// An OID from its arcs.
-    pub fn new(arcs: impl Into<Vec<u32>>) -> Self {
-        Oid(arcs.into())
+    pub fn new(arcs: impl AsRef<[u32]>) -> Self {
+        let arcs = arcs.as_ref();
+        if arcs.len() <= INLINE_ARCS {
+            let mut inline = [0; INLINE_ARCS];
+            inline[..arcs.len()].copy_from_slice(arcs);
+            Oid(Storage::Inline {
+                len: arcs.len() as u8,
+                arcs: inline,
+            })
+        } else {
+            Oid(Storage::Heap(arcs.to_vec()))
+        }
     }
 
     /// The arcs.
     pub fn arcs(&self) -> &[u32] {
-        &self.0
+        match &self.0 {
+            Storage::Inline { len, arcs } => &arcs[..usize::from(*len)],
+            Storage::Heap(v) => v,
+        }
+    }
+
+    /// Number of arcs.
+    pub fn len(&self) -> usize {
+        self.arcs().len()
+    }
+
+    /// True for the empty OID.
+    pub fn is_empty(&self) -> bool {
+        self.arcs().is_empty()
+    }
+
+    /// Whether the arcs are kept without a heap allocation.
+    pub fn is_inline(&self) -> bool {
+        matches!(self.0, Storage::Inline { .. })
+    }
+
+    /// Appends an arc.
+    pub fn push(&mut self, arc: u32) {
+        if let Storage::Inline { len, arcs } = &self.0
+            && usize::from(*len) == INLINE_ARCS
+        {
+            let mut v = Vec::with_capacity(INLINE_ARCS * 2);
+            v.extend_from_slice(arcs);
+            self.0 = Storage::Heap(v);
+        }
+        match &mut self.0 {
+            Storage::Inline { len, arcs } => {
+                arcs[usize::from(*len)] = arc;
+                *len += 1;
+            }
+            Storage::Heap(v) => v.push(arc),
+        }
     }
 
     /// Whether `prefix`'s arcs begin this OID.
     pub fn starts_with(&self, prefix: &Oid) -> bool {
-        self.0.starts_with(&prefix.0)
+        self.arcs().starts_with(prefix.arcs())
     }
 
     /// This OID with one more arc (a table column plus an index, say).
     pub fn child(&self, arc: u32) -> Oid {
-        let mut arcs = Vec::with_capacity(self.0.len() + 1);
-        arcs.extend_from_slice(&self.0);
-        arcs.push(arc);
-        Oid(arcs)
+        let mut child = self.clone();
+        child.push(arc);
+        child
     }
 
     /// Whether the OID can be encoded: first arc 0, 1 or 2, second arc
     /// below 40 unless the first is 2, at most [`MAX_ARCS`] arcs. Fewer
     /// than two arcs are padded with zeros, as net-snmp does.
     pub fn is_encodable(&self) -> bool {
-        let a0 = self.0.first().copied().unwrap_or(0);
-        let a1 = self.0.get(1).copied().unwrap_or(0);
-        self.0.len() <= MAX_ARCS
+        let a0 = self.arcs().first().copied().unwrap_or(0);
+        let a1 = self.arcs().get(1).copied().unwrap_or(0);
+        self.len() <= MAX_ARCS
             && match a0 {
                 0 | 1 => a1 < 40,
                 2 => true,
@@ -228,17 +328,17 @@ impl Oid {
     /// Unencodable OIDs (see [`Oid::is_encodable`]) are the caller's
     /// error: their first two arcs are written modulo the rules.
     pub fn write_ber(&self, out: &mut Vec<u8>) {
-        let a0 = u64::from(self.0.first().copied().unwrap_or(0).min(2));
-        let a1 = u64::from(self.0.get(1).copied().unwrap_or(0));
+        let a0 = u64::from(self.arcs().first().copied().unwrap_or(0).min(2));
+        let a1 = u64::from(self.arcs().get(1).copied().unwrap_or(0));
         push_subid(out, a0 * 40 + a1);
-        for &a in self.0.iter().skip(2) {
+        for &a in self.arcs().iter().skip(2) {
             push_subid(out, u64::from(a));
         }
     }
 
     /// The BER content octets.
     pub fn to_ber(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.0.len() + 4);
+        let mut out = Vec::with_capacity(self.len() + 4);
         self.write_ber(&mut out);
         out
     }
@@ -263,7 +363,7 @@ impl fmt::Debug for Oid {
 
 impl fmt::Display for Oid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_dotted(f, self.0.iter().copied())
+        write_dotted(f, self.arcs().iter().copied())
     }
 }
 
@@ -275,7 +375,7 @@ impl From<OidRef<'_>> for Oid {
 
 impl PartialEq<OidRef<'_>> for Oid {
     fn eq(&self, other: &OidRef<'_>) -> bool {
-        self.0.iter().copied().eq(other.arcs())
+        self.arcs().iter().copied().eq(other.arcs())
     }
 }
 
@@ -335,8 +435,8 @@ impl FromStr for Oid {
             arcs.push(arc);
             column += part.len() + 1;
         }
-        let oid = Oid(arcs);
-        if oid.0.len() > MAX_ARCS {
+        let oid = Oid::new(&arcs);
+        if oid.len() > MAX_ARCS {
             return Err(fail(0, "more than 128 arcs"));
         }
         if !oid.is_encodable() {
@@ -418,6 +518,27 @@ mod tests {
         assert!(OidRef::from_content(&long, 0).is_ok());
         long.push(1);
         assert!(OidRef::from_content(&long, 0).is_err());
+    }
+
+    #[test]
+    fn typical_oids_stay_inline() {
+        // ifHCInOctets.N and a bgpPeerTable instance: inline.
+        assert!(oid("1.3.6.1.2.1.31.1.1.1.6.1001").is_inline());
+        assert!(oid("1.3.6.1.2.1.15.3.1.2.192.0.2.1").is_inline());
+        let mut o = Oid::default();
+        for i in 0..INLINE_ARCS as u32 {
+            o.push(i % 3);
+            assert!(o.is_inline());
+        }
+        o.push(7);
+        assert!(!o.is_inline());
+        assert_eq!(o.len(), INLINE_ARCS + 1);
+        assert_eq!(o.arcs()[INLINE_ARCS], 7);
+        assert_eq!(o, Oid::new(o.arcs()));
+        let text = o.to_string();
+        assert_eq!(text.parse::<Oid>().unwrap(), o);
+        assert!(o.starts_with(&Oid::new([0, 1, 2])));
+        assert_eq!(oid("1.3.6").child(1), oid("1.3.6.1"));
     }
 
     #[test]

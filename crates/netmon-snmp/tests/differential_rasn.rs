@@ -55,7 +55,7 @@ fn oids_encode_like_rasn_and_decode_what_rasn_encodes() {
         for _ in 0..g.next() % 20 {
             arcs.push(g.arc());
         }
-        let ours = Oid::new(arcs.clone());
+        let ours = Oid::new(&arcs);
         let theirs = ObjectIdentifier::new(arcs.clone()).expect("valid OID for rasn");
         let rasn_bytes = rasn::ber::encode(&theirs).unwrap();
         assert_eq!(our_oid_tlv(&ours), rasn_bytes, "{ours}");
@@ -187,10 +187,7 @@ fn corpus_messages_mean_the_same_to_rasn_snmp() {
                 v1::Pdus::SetRequest(r) => (Some(int(&r.0.request_id)), &r.0.variable_bindings),
                 v1::Pdus::Trap(t) => (None, &t.variable_bindings),
             };
-            let names = vbs
-                .iter()
-                .map(|vb| Oid::new(vb.name.as_ref().to_vec()))
-                .collect();
+            let names = vbs.iter().map(|vb| Oid::new(vb.name.as_ref())).collect();
             (int(&m.version), m.community.to_vec(), id, names)
         } else {
             let m: v2c::Message<v2::Pdus> = rasn::ber::decode(&bytes).unwrap();
@@ -204,7 +201,7 @@ fn corpus_messages_mean_the_same_to_rasn_snmp() {
             let names = pdu
                 .variable_bindings
                 .iter()
-                .map(|vb| Oid::new(vb.name.as_ref().to_vec()))
+                .map(|vb| Oid::new(vb.name.as_ref()))
                 .collect();
             (
                 int(&m.version),
