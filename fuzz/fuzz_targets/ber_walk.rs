@@ -6,7 +6,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use netmon_snmp::ber::{Reader, Writer, decode_i64, decode_unsigned, tag};
+use netmon_snmp::ber::{OpaqueValue, Reader, Writer, decode_i64, decode_opaque, decode_unsigned, tag};
 use netmon_snmp::oid::{Oid, OidRef};
 
 fn walk(r: &mut Reader<'_>, w: &mut Writer, len: usize) -> bool {
@@ -44,6 +44,16 @@ fn walk(r: &mut Reader<'_>, w: &mut Writer, len: usize) -> bool {
             tag::COUNTER64 => {
                 let _ = decode_unsigned(&t, 64, false);
             }
+            tag::OPAQUE => match decode_opaque(&t) {
+                Ok(v) => {
+                    let mut again = Writer::new();
+                    again.opaque(&v);
+                    let t2 = Reader::new(&again.buf).expect(tag::OPAQUE).unwrap();
+                    let v2 = decode_opaque(&t2).unwrap();
+                    assert_eq!(bits(&v), bits(&v2), "{v:?}");
+                }
+                Err(e) => assert!(e.offset <= len, "{e}"),
+            },
             _ => {}
         }
         match OidRef::from_tlv(&t) {
@@ -58,6 +68,18 @@ fn walk(r: &mut Reader<'_>, w: &mut Writer, len: usize) -> bool {
         w.primitive(t.tag, t.value);
     }
     true
+}
+
+/// An Opaque value compared by bits (NaN floats included).
+fn bits(v: &OpaqueValue<'_>) -> (u8, u64, Vec<u8>) {
+    match *v {
+        OpaqueValue::Float(f) => (0, u64::from(f.to_bits()), vec![]),
+        OpaqueValue::Double(d) => (1, d.to_bits(), vec![]),
+        OpaqueValue::Counter64(u) => (2, u, vec![]),
+        OpaqueValue::I64(i) => (3, i as u64, vec![]),
+        OpaqueValue::U64(u) => (4, u, vec![]),
+        OpaqueValue::Raw(r) => (5, 0, r.to_vec()),
+    }
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -82,6 +82,9 @@ pub enum DecodeErrorKind {
     BadNull,
     /// Octets left after what should have been the whole value.
     TrailingData,
+    /// A net-snmp Opaque-wrapped value whose inner length or width is
+    /// wrong.
+    BadOpaque,
 }
 
 /// A decoding error: what, and at which byte of the input.
@@ -108,6 +111,7 @@ impl fmt::Display for DecodeError {
             DecodeErrorKind::BadOid => "bad object identifier".to_string(),
             DecodeErrorKind::BadNull => "NULL with content".to_string(),
             DecodeErrorKind::TrailingData => "data after the value".to_string(),
+            DecodeErrorKind::BadOpaque => "bad Opaque-wrapped value".to_string(),
         };
         write!(f, "{what} at byte {}", self.offset)
     }
@@ -301,6 +305,86 @@ pub fn decode_unsigned(
     Ok((x, repaired))
 }
 
+/// Sub-tags net-snmp uses inside an Opaque (`9f` then `0x30 + the
+/// application tag`): Counter64, Float, Double, Integer64, Unsigned64.
+pub mod opaque_tag {
+    /// The first octet of every wrapped value (context class, tag 31+).
+    pub const EXTENSION: u8 = 0x9f;
+    /// Counter64
+    pub const COUNTER64: u8 = 0x76;
+    /// Float (IEEE 754 single, 4 octets)
+    pub const FLOAT: u8 = 0x78;
+    /// Double (IEEE 754 double, 8 octets)
+    pub const DOUBLE: u8 = 0x79;
+    /// Integer64
+    pub const I64: u8 = 0x7a;
+    /// Unsigned64
+    pub const U64: u8 = 0x7b;
+}
+
+/// An Opaque's content: one of net-snmp's wrapped types, or raw octets.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum OpaqueValue<'a> {
+    /// Opaque-wrapped Float.
+    Float(f32),
+    /// Opaque-wrapped Double.
+    Double(f64),
+    /// Opaque-wrapped Counter64.
+    Counter64(u64),
+    /// Opaque-wrapped Integer64.
+    I64(i64),
+    /// Opaque-wrapped Unsigned64.
+    U64(u64),
+    /// Anything else, as sent.
+    Raw(&'a [u8]),
+}
+
+/// Reads an Opaque's content. Content that does not start with a known
+/// net-snmp wrapper is [`OpaqueValue::Raw`]; a known wrapper with a bad
+/// inner length or width is an error (it is not silently passed as raw).
+pub fn decode_opaque<'a>(tlv: &Tlv<'a>) -> Result<OpaqueValue<'a>, DecodeError> {
+    let v = tlv.value;
+    let known = matches!(
+        v.get(1),
+        Some(
+            &(opaque_tag::COUNTER64
+                | opaque_tag::FLOAT
+                | opaque_tag::DOUBLE
+                | opaque_tag::I64
+                | opaque_tag::U64)
+        )
+    );
+    if v.first() != Some(&opaque_tag::EXTENSION) || !known {
+        return Ok(OpaqueValue::Raw(v));
+    }
+    let bad = |at: usize| err(DecodeErrorKind::BadOpaque, tlv.value_offset + at);
+    let Some(&len) = v.get(2) else {
+        return Err(bad(2));
+    };
+    if usize::from(len) != v.len() - 3 {
+        return Err(bad(2));
+    }
+    let inner = Tlv {
+        tag: v[1],
+        value: &v[3..],
+        offset: tlv.value_offset,
+        value_offset: tlv.value_offset + 3,
+    };
+    Ok(match v[1] {
+        opaque_tag::FLOAT => {
+            let b: [u8; 4] = inner.value.try_into().map_err(|_| bad(2))?;
+            OpaqueValue::Float(f32::from_be_bytes(b))
+        }
+        opaque_tag::DOUBLE => {
+            let b: [u8; 8] = inner.value.try_into().map_err(|_| bad(2))?;
+            OpaqueValue::Double(f64::from_be_bytes(b))
+        }
+        opaque_tag::I64 => OpaqueValue::I64(decode_i64(&inner)?),
+        opaque_tag::COUNTER64 => OpaqueValue::Counter64(decode_unsigned(&inner, 64, false)?.0),
+        _ => OpaqueValue::U64(decode_unsigned(&inner, 64, false)?.0),
+    })
+}
+
 /// Appends BER to a buffer. Constructed values are opened with
 /// [`Writer::begin`] and closed with [`Writer::end`], which writes the
 /// length in front of the content (moving it when the length needs more
@@ -388,6 +472,23 @@ impl Writer {
             i += 1;
         }
         self.primitive(tag, &bytes[i..]);
+    }
+
+    /// An Opaque, wrapping net-snmp's special types as net-snmp does.
+    pub fn opaque(&mut self, v: &OpaqueValue<'_>) {
+        let mut inner = Writer::new();
+        match *v {
+            OpaqueValue::Raw(raw) => return self.primitive(tag::OPAQUE, raw),
+            OpaqueValue::Float(f) => inner.primitive(opaque_tag::FLOAT, &f.to_be_bytes()),
+            OpaqueValue::Double(d) => inner.primitive(opaque_tag::DOUBLE, &d.to_be_bytes()),
+            OpaqueValue::I64(i) => inner.i64(opaque_tag::I64, i),
+            OpaqueValue::Counter64(u) => inner.unsigned(opaque_tag::COUNTER64, u),
+            OpaqueValue::U64(u) => inner.unsigned(opaque_tag::U64, u),
+        }
+        let mut wrapped = Vec::with_capacity(inner.buf.len() + 1);
+        wrapped.push(opaque_tag::EXTENSION);
+        wrapped.extend_from_slice(&inner.buf);
+        self.primitive(tag::OPAQUE, &wrapped);
     }
 
     /// An unsigned value (Counter32, Gauge32, TimeTicks, Counter64): a
@@ -553,6 +654,44 @@ mod tests {
         let t = Reader::new(&negative).read().unwrap();
         assert!(decode_unsigned(&t, 32, false).is_err());
         assert_eq!(decode_unsigned(&t, 32, true).unwrap(), (0xffff_fffe, true));
+    }
+
+    #[test]
+    fn net_snmp_opaque_types() {
+        // Float 1.5 as net-snmp sends it: 44 07 9f 78 04 3f c0 00 00.
+        let mut w = Writer::new();
+        w.opaque(&OpaqueValue::Float(1.5));
+        assert_eq!(w.buf, hex("44079f78043fc00000"));
+        let values = [
+            OpaqueValue::Float(-0.25),
+            OpaqueValue::Double(std::f64::consts::PI),
+            OpaqueValue::Counter64(u64::MAX),
+            OpaqueValue::I64(i64::MIN),
+            OpaqueValue::U64(0x8000_0000),
+            OpaqueValue::Raw(b"\x01\x02 any bytes"),
+            OpaqueValue::Raw(&[]),
+        ];
+        for v in values {
+            let mut w = Writer::new();
+            w.opaque(&v);
+            let t = Reader::new(&w.buf).expect(tag::OPAQUE).unwrap();
+            assert_eq!(decode_opaque(&t).unwrap(), v, "{:02x?}", w.buf);
+        }
+        // A wrapped Float of 3 octets, and an inner length that lies.
+        for (input, offset) in [("44069f7803000000", 4), ("44079f78053fc00000", 4)] {
+            let bytes = hex(input);
+            let t = Reader::new(&bytes).read().unwrap();
+            let e = decode_opaque(&t).unwrap_err();
+            assert_eq!(
+                (e.kind, e.offset),
+                (DecodeErrorKind::BadOpaque, offset),
+                "{input}"
+            );
+        }
+        // Not a known wrapper: raw.
+        let bytes = hex("44039f0101");
+        let t = Reader::new(&bytes).read().unwrap();
+        assert_eq!(decode_opaque(&t).unwrap(), OpaqueValue::Raw(&[0x9f, 1, 1]));
     }
 
     #[test]
