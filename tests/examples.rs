@@ -321,13 +321,9 @@ fn smsc_monitor_checks_and_prints_settings() {
         ),
     )
     .unwrap();
-    let out = Command::new(example("smsc_monitor"))
+    let out = netmon_testkit::smsc_monitor_in(&dir)
         .arg("--settings")
         .arg(&down)
-        .arg("--store")
-        .arg(dir.join("store"))
-        .arg("--reports")
-        .arg(dir.join("reports"))
         .arg("--known-hosts")
         .arg(dir.join("known_hosts"))
         .output()
@@ -456,13 +452,9 @@ fn smsc_monitor_renders_a_user_template() {
          <pre>{% for line in data.logs[data.system] %}{{ line }}{% endfor %}</pre></body></html>",
     )
     .unwrap();
-    let out = Command::new(example("smsc_monitor"))
+    let out = netmon_testkit::smsc_monitor_in(&dir)
         .args(["--systems", "1", "--day", "2015-11-19", "--template"])
         .arg(&template)
-        .arg("--store")
-        .arg(dir.join("store"))
-        .arg("--reports")
-        .arg(dir.join("reports"))
         .output()
         .unwrap();
     assert!(
@@ -486,13 +478,9 @@ fn smsc_monitor_renders_a_user_template() {
     assert!(!page.contains("{{") && !page.contains("{%"));
 
     std::fs::write(&template, "{% for x in %}").unwrap();
-    let out = Command::new(example("smsc_monitor"))
+    let out = netmon_testkit::smsc_monitor_in(&dir)
         .args(["--systems", "1", "--day", "2015-11-19", "--template"])
         .arg(&template)
-        .arg("--store")
-        .arg(dir.join("store"))
-        .arg("--reports")
-        .arg(dir.join("reports"))
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -3,12 +3,8 @@
 //! error, finds every chart in the rendered page, and paints a screenshot
 //! that is not blank.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-
-fn example(name: &str) -> PathBuf {
-    netmon_testkit::example_binary(name)
-}
 
 fn chromium(bin: &Path, profile: &Path, extra: &[&str], page: &Path) -> std::process::Output {
     Command::new(bin)
@@ -38,12 +34,8 @@ fn reports_render_with_every_chart() {
     };
     let dir = std::env::temp_dir().join(format!("netmon-chromium-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let out = Command::new(example("smsc_monitor"))
+    let out = netmon_testkit::smsc_monitor_in(&dir)
         .args(["--systems", "2", "--day", "2015-11-19"])
-        .arg("--store")
-        .arg(dir.join("store"))
-        .arg("--reports")
-        .arg(dir.join("reports"))
         .output()
         .unwrap();
     assert!(

@@ -42,16 +42,12 @@ fn collects_through_the_gateway_and_reports_the_system_that_is_down() {
     .unwrap();
     let known_hosts = dir.join("known_hosts");
     std::fs::write(&known_hosts, sshd.known_hosts_line()).unwrap();
-    let out = Command::new(example("smsc_monitor"))
+    let out = netmon_testkit::smsc_monitor_in(dir)
         .arg("--settings")
         .arg(&settings)
         .arg("--all")
         .arg("--known-hosts")
         .arg(&known_hosts)
-        .arg("--store")
-        .arg(dir.join("store"))
-        .arg("--reports")
-        .arg(dir.join("reports"))
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);

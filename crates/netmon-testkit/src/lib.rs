@@ -167,6 +167,18 @@ pub fn example_binary(name: &str) -> PathBuf {
     path
 }
 
+/// The `smsc_monitor` example, writing its store to `dir/store` and its
+/// reports to `dir/reports`; the caller adds the rest of the command line.
+#[track_caller]
+pub fn smsc_monitor_in(dir: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(example_binary("smsc_monitor"));
+    cmd.arg("--store")
+        .arg(dir.join("store"))
+        .arg("--reports")
+        .arg(dir.join("reports"));
+    cmd
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
