@@ -85,6 +85,12 @@ pub enum DecodeErrorKind {
     /// A net-snmp Opaque-wrapped value whose inner length or width is
     /// wrong.
     BadOpaque,
+    /// A value of fixed width with another length (an IpAddress that is
+    /// not 4 octets, msgFlags that is not 1).
+    WrongValueLength,
+    /// An INTEGER field outside its range (request-id, error-status,
+    /// msgID and the like are Integer32 or narrower).
+    OutOfRange,
 }
 
 /// A decoding error: what, and at which byte of the input.
@@ -112,6 +118,8 @@ impl fmt::Display for DecodeError {
             DecodeErrorKind::BadNull => "NULL with content".to_string(),
             DecodeErrorKind::TrailingData => "data after the value".to_string(),
             DecodeErrorKind::BadOpaque => "bad Opaque-wrapped value".to_string(),
+            DecodeErrorKind::WrongValueLength => "value of the wrong length".to_string(),
+            DecodeErrorKind::OutOfRange => "integer out of range".to_string(),
         };
         write!(f, "{what} at byte {}", self.offset)
     }
@@ -119,7 +127,7 @@ impl fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
-fn err(kind: DecodeErrorKind, offset: usize) -> DecodeError {
+pub(crate) fn err(kind: DecodeErrorKind, offset: usize) -> DecodeError {
     DecodeError { kind, offset }
 }
 
@@ -416,6 +424,16 @@ impl Writer {
         Writer::default()
     }
 
+    /// A writer that appends to `buf` (reusing its allocation).
+    pub fn with_buffer(buf: Vec<u8>) -> Self {
+        Writer { buf }
+    }
+
+    /// The encoding.
+    pub fn into_inner(self) -> Vec<u8> {
+        self.buf
+    }
+
     fn length(&mut self, len: usize) {
         match length_octets(len) {
             1 => self.buf.push(len as u8),
@@ -494,17 +512,14 @@ impl Writer {
     /// An unsigned value (Counter32, Gauge32, TimeTicks, Counter64): a
     /// leading zero octet when the top bit is set.
     pub fn unsigned(&mut self, tag: u8, v: u64) {
-        let bytes = v.to_be_bytes();
-        let skip = bytes.iter().take(7).take_while(|b| **b == 0).count();
-        let body = &bytes[skip..];
-        if body[0] & 0x80 != 0 {
-            let mut with_zero = Vec::with_capacity(body.len() + 1);
-            with_zero.push(0);
-            with_zero.extend_from_slice(body);
-            self.primitive(tag, &with_zero);
-        } else {
-            self.primitive(tag, body);
+        let mut bytes = [0u8; 9];
+        bytes[1..].copy_from_slice(&v.to_be_bytes());
+        // Skip zero octets while the next one keeps the value positive.
+        let mut i = 0;
+        while i < 8 && bytes[i] == 0 && bytes[i + 1] & 0x80 == 0 {
+            i += 1;
         }
+        self.primitive(tag, &bytes[i..]);
     }
 }
 
