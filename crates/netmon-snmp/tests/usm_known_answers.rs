@@ -151,9 +151,7 @@ fn netsnmp_interop_user_keys_with_both_key_extensions() {
         ),
     ];
     for (auth, privacy, auth_key, priv_key) in table {
-        let mut user = UsmUser::new("u")
-            .with_auth(auth, b"authpass123")
-            .unwrap();
+        let mut user = UsmUser::new("u").with_auth(auth, b"authpass123").unwrap();
         if let Some(p) = privacy {
             user = user.with_privacy(p, b"privpass123").unwrap();
         }
