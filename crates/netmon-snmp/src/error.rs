@@ -29,6 +29,14 @@ pub enum Error {
         /// The user name, lossily as text.
         user: String,
     },
+    /// The message names another user than the keys belong to.
+    #[error("message for user {message:?}, keys for user {keys:?}")]
+    UserMismatch {
+        /// msgUserName, lossily as text.
+        message: String,
+        /// The keys' user, lossily as text.
+        keys: String,
+    },
     /// msgAuthenticationParameters of the wrong length.
     #[error("authentication parameters of {found} octets where {expected} were expected")]
     AuthParamsLength {

@@ -435,7 +435,8 @@ pub fn protect(
 /// Checks an incoming v3 message against the user's keys: the HMAC when
 /// the auth flag is set (constant time), then decryption into `buf` when
 /// the privacy flag is set. `raw` is the whole message `msg` was decoded
-/// from. The time window is not checked here (see [`time`]).
+/// from; the keys must be the message's user's. The time window is not
+/// checked here (see [`time`]).
 pub fn unprotect<'a>(
     raw: &[u8],
     msg: &V3MessageRef<'a>,
@@ -443,6 +444,12 @@ pub fn unprotect<'a>(
     buf: &'a mut Vec<u8>,
 ) -> Result<ScopedPduRef<'a>, Error> {
     let usm = msg.usm.as_ref().ok_or(Error::NotUsm)?;
+    if usm.user_name != keys.user_name.as_slice() {
+        return Err(Error::UserMismatch {
+            message: String::from_utf8_lossy(usm.user_name).into_owned(),
+            keys: String::from_utf8_lossy(&keys.user_name).into_owned(),
+        });
+    }
     let flags = msg.flags;
     if flags.privacy() && !flags.auth() {
         return Err(keys.refuse("privWithoutAuth"));
