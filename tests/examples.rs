@@ -488,3 +488,138 @@ fn smsc_monitor_renders_a_user_template() {
     assert!(stderr.contains("mine.html"), "{stderr}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Runs `snmp decode` and returns (exit code, JSON lines, stderr).
+fn snmp_decode(args: &[&std::ffi::OsStr]) -> (i32, Vec<serde_json::Value>, String) {
+    let out = Command::new(example("snmp"))
+        .arg("decode")
+        .args(args)
+        .output()
+        .expect("run snmp");
+    let lines = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    (
+        out.status.code().unwrap_or(-1),
+        lines,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn snmp_decode_prints_every_message_of_the_netsnmp_capture() {
+    let Some(pcap) = corpus("snmp/pcap/netsnmp-5.9.3-loopback.pcap") else {
+        return;
+    };
+    let users = [
+        "shaAesUser:SHA:authpass123:AES:privpass123",
+        "sha256Aes256:SHA-256:authpass123:AES-256:privpass123",
+        "md5DesUser:MD5:authpass123:DES:privpass123",
+        "authOnlyUser:SHA-512:authpass123",
+        "sha224Aes192:SHA-224:authpass123:AES-192:privpass123",
+        "sha384Aes256:SHA-384:authpass123:AES-256:privpass123",
+        "sha1Aes256:SHA:authpass123:AES-256:privpass123",
+        "md5Aes192:MD5:authpass123:AES-192:privpass123",
+        "sha1Aes256C:SHA:authpass123:AES-256-C:privpass123",
+        "md5Aes192C:MD5:authpass123:AES-192-C:privpass123",
+        "trapUser:SHA:authpass123:AES:privpass123",
+        "informUser:SHA-256:authpass123:AES:privpass123",
+    ];
+    let mut args: Vec<std::ffi::OsString> = vec![pcap.into(), "--port".into(), "16161".into()];
+    args.extend(["--port".into(), "16162".into()]);
+    for u in users {
+        args.extend(["--usm".into(), u.into()]);
+    }
+    let refs: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+    let (code, lines, stderr) = snmp_decode(&refs);
+    assert_eq!(lines.len(), 94, "{stderr}");
+    // The one failure is the request sent with a wrong password, which the
+    // agent answered with usmStatsWrongDigests; it still gets its line.
+    let errors: Vec<_> = lines.iter().filter(|l| l.get("error").is_some()).collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["auth"], "wrong digest");
+    assert_eq!(
+        code, 1,
+        "a message that could not be authenticated sets status 1"
+    );
+    let decrypted = lines.iter().filter(|l| l["decrypted"] == true).count();
+    assert!(decrypted >= 30, "{decrypted}");
+    // Every version, TCP, traps and informs are there.
+    for v in ["1", "2c", "3"] {
+        assert!(lines.iter().any(|l| l["version"] == v), "no v{v}");
+    }
+    assert!(lines.iter().any(|l| l["transport"] == "tcp"));
+    for pdu in [
+        "trap",
+        "snmpV2-trap",
+        "informRequest",
+        "getBulkRequest",
+        "report",
+        "set-request",
+    ] {
+        assert!(lines.iter().any(|l| l["pdu"] == pdu), "no {pdu}");
+    }
+    let bulk = lines.iter().find(|l| l["pdu"] == "getBulkRequest").unwrap();
+    assert!(bulk["max_repetitions"].as_i64().unwrap() > 0);
+    // Every varbind has the three fields.
+    for l in &lines {
+        for vb in l["varbinds"].as_array().into_iter().flatten() {
+            assert!(vb["oid"].as_str().unwrap().starts_with(".1."), "{vb}");
+            assert!(vb["type"].is_string() && vb.get("value").is_some(), "{vb}");
+        }
+    }
+}
+
+#[test]
+fn snmp_decode_raw_ber_and_malformed_captures() {
+    let (Some(readme), Some(malformed)) = (
+        netmon_testkit::snmp_readme_messages(),
+        corpus("snmp/malformed/snmp-oid-subidentifier-too-long.pcap"),
+    ) else {
+        return;
+    };
+    let dir = tempfile_dir("snmp_decode");
+    let raw = dir.join("two-messages.ber");
+    // Two messages back to back in one raw file.
+    let mut both = readme.counter64.clone();
+    both.extend_from_slice(&readme.getresponse10);
+    std::fs::write(&raw, &both).unwrap();
+    let (code, lines, stderr) = snmp_decode(&[raw.as_os_str()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(lines.len(), 2);
+    let values: Vec<_> = lines[0]["varbinds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["value"].to_string())
+        .collect();
+    assert_eq!(values, ["9223372036854775808", "18446744073709551615", "7"]);
+    assert_eq!(lines[1]["offset"], readme.counter64.len());
+    assert_eq!(lines[1]["varbinds"].as_array().unwrap().len(), 10);
+    assert_eq!(lines[1]["varbinds"][8]["type"], "Counter64");
+
+    // A damaged message: its line carries the error and where.
+    let (code, lines, _) = snmp_decode(&[malformed.as_os_str()]);
+    assert_eq!(code, 1);
+    let err = lines[0]["error"].as_str().unwrap();
+    assert!(err.contains("object identifier at byte"), "{err}");
+    assert_eq!(
+        lines[0]["version"], "1",
+        "fields before the damage are kept"
+    );
+
+    // Usage errors: status 2 and a message.
+    let (code, _, stderr) =
+        snmp_decode(&[raw.as_os_str(), "--usm".as_ref(), "bob:SHA9:x".as_ref()]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("unknown authentication protocol"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = snmp_decode(&["/nonexistent/file.pcap".as_ref()]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("/nonexistent/file.pcap"), "{stderr}");
+    std::fs::remove_dir_all(&dir).ok();
+}

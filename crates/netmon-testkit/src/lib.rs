@@ -223,3 +223,51 @@ mod tests {
         }
     }
 }
+
+/// The two SNMP messages the corpus README publishes as hex: the 288-octet
+/// GetResponse of the decode benchmarks and the Counter64 response. Read
+/// from the README in place (nothing of the corpus is committed).
+#[track_caller]
+pub fn snmp_readme_messages() -> Option<SnmpReadmeMessages> {
+    let path = corpus_file("README.md")?;
+    let text = std::fs::read_to_string(&path).expect("corpus README readable");
+    Some(
+        parse_snmp_readme(&text)
+            .expect("corpus README: the SNMP reference messages are where they were"),
+    )
+}
+
+/// See [`snmp_readme_messages`].
+#[derive(Debug, Clone)]
+pub struct SnmpReadmeMessages {
+    /// snmpd 5.9.3's reply to a v2c GET of ten objects (288 octets).
+    pub getresponse10: Vec<u8>,
+    /// A v2c Response with Counter64 2^63, Counter64 2^64−1 and INTEGER 7.
+    pub counter64: Vec<u8>,
+}
+
+fn unhex(s: &str) -> Option<Vec<u8>> {
+    let s: String = s.split_whitespace().collect();
+    if s.len() % 2 != 0 {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok())
+        .collect()
+}
+
+fn parse_snmp_readme(text: &str) -> Option<SnmpReadmeMessages> {
+    let after = &text[text.find("### A reference message for decode benchmarks")?..];
+    let fence = after.find("```")? + 3;
+    let body = &after[fence..];
+    let body = &body[body.find('\n')? + 1..];
+    let getresponse10 = unhex(&body[..body.find("```")?])?;
+    let c = &after[after.find("A v2c Response with Counter64")?..];
+    let start = c.find("\n`")? + 2;
+    let counter64 = unhex(&c[start..start + c[start..].find('`')?])?;
+    Some(SnmpReadmeMessages {
+        getresponse10,
+        counter64,
+    })
+}
