@@ -248,7 +248,7 @@ pub struct SnmpReadmeMessages {
 
 fn unhex(s: &str) -> Option<Vec<u8>> {
     let s: String = s.split_whitespace().collect();
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     (0..s.len())
