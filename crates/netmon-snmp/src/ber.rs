@@ -173,16 +173,31 @@ impl<'a> Reader<'a> {
     }
 
     /// True when every octet has been read.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.pos >= self.buf.len()
     }
 
     /// Offset of the next octet in the whole input.
+    #[inline]
     pub fn offset(&self) -> usize {
         self.base + self.pos
     }
 
+    /// The octets not read yet.
+    #[inline]
+    pub(crate) fn remaining(&self) -> &'a [u8] {
+        &self.buf[self.pos.min(self.buf.len())..]
+    }
+
+    /// Skips `n` octets the caller has parsed itself (at most what remains).
+    #[inline]
+    pub(crate) fn advance(&mut self, n: usize) {
+        self.pos = (self.pos + n).min(self.buf.len());
+    }
+
     /// Reads the next TLV.
+    #[inline]
     pub fn read(&mut self) -> Result<Tlv<'a>, DecodeError> {
         let start = self.pos;
         let at = |p: usize| self.base + p;
@@ -227,6 +242,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads the next TLV and checks its tag.
+    #[inline]
     pub fn expect(&mut self, tag: u8) -> Result<Tlv<'a>, DecodeError> {
         let offset = self.offset();
         let tlv = self.read()?;
@@ -243,6 +259,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A reader over a constructed value's content, one level deeper.
+    #[inline]
     pub fn enter(&self, tlv: &Tlv<'a>) -> Result<Reader<'a>, DecodeError> {
         if self.depth + 1 > MAX_DEPTH {
             return Err(err(DecodeErrorKind::TooDeep, tlv.offset));
@@ -256,6 +273,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Fails when octets are left.
+    #[inline]
     pub fn finish(&self) -> Result<(), DecodeError> {
         if self.is_empty() {
             Ok(())
@@ -266,6 +284,7 @@ impl<'a> Reader<'a> {
 }
 
 /// An INTEGER's value (1 to 8 octets, two's complement).
+#[inline(always)]
 pub fn decode_i64(tlv: &Tlv<'_>) -> Result<i64, DecodeError> {
     let v = tlv.value;
     if v.is_empty() || v.len() > 8 {
@@ -285,6 +304,7 @@ pub fn decode_i64(tlv: &Tlv<'_>) -> Result<i64, DecodeError> {
 /// Some agents encode large unsigned values as negative numbers (no
 /// leading zero). Strictly that is an error; `lenient` reads the octets
 /// as unsigned instead and says so in the second value.
+#[inline(always)]
 pub fn decode_unsigned(
     tlv: &Tlv<'_>,
     bits: u32,
@@ -403,10 +423,14 @@ pub struct Writer {
     pub buf: Vec<u8>,
 }
 
-/// An open constructed value.
+/// An open constructed value: where its content starts and how many
+/// length octets were reserved in front of it.
 #[derive(Debug, Clone, Copy)]
 #[must_use = "close it with Writer::end"]
-pub struct Open(usize);
+pub struct Open {
+    start: usize,
+    reserved: usize,
+}
 
 fn length_octets(len: usize) -> usize {
     match len {
@@ -434,6 +458,7 @@ impl Writer {
         self.buf
     }
 
+    #[inline]
     fn length(&mut self, len: usize) {
         match length_octets(len) {
             1 => self.buf.push(len as u8),
@@ -447,48 +472,68 @@ impl Writer {
     }
 
     /// A primitive TLV.
+    #[inline]
     pub fn primitive(&mut self, tag: u8, value: &[u8]) {
+        self.buf.reserve(value.len() + 6);
         self.buf.push(tag);
         self.length(value.len());
         self.buf.extend_from_slice(value);
     }
 
-    /// Opens a constructed value.
+    /// Opens a constructed value expected to be short (one length octet
+    /// reserved; [`Writer::end`] moves the content when it is not).
+    #[inline]
     pub fn begin(&mut self, tag: u8) -> Open {
         self.buf.push(tag);
-        self.buf.push(0); // one-octet length, fixed up by `end`
-        Open(self.buf.len())
+        self.buf.push(0);
+        Open {
+            start: self.buf.len(),
+            reserved: 1,
+        }
     }
 
-    /// Closes a constructed value.
+    /// Opens a constructed value that may be long (a varbind list, a PDU,
+    /// a message): three length octets are reserved, so the content moves
+    /// only when it ends up shorter than 256 octets or longer than 65 535.
+    #[inline]
+    pub fn begin_wide(&mut self, tag: u8) -> Open {
+        self.buf.extend_from_slice(&[tag, 0x82, 0, 0]);
+        Open {
+            start: self.buf.len(),
+            reserved: 3,
+        }
+    }
+
+    /// Closes a constructed value: writes its minimal length in front of
+    /// the content.
+    #[inline]
     pub fn end(&mut self, open: Open) {
-        let start = open.0;
+        let Open { start, reserved } = open;
         let len = self.buf.len() - start;
         let n = length_octets(len);
-        if n == 1 {
-            self.buf[start - 1] = len as u8;
-            return;
+        let header = start - reserved;
+        if n != reserved {
+            if n > reserved {
+                self.buf
+                    .splice(start..start, std::iter::repeat_n(0u8, n - reserved));
+            } else {
+                self.buf.drain(header + n..start);
+            }
         }
-        // Make room for the long form and write it.
-        let extra = n - 1;
-        self.buf
-            .splice(start..start, std::iter::repeat_n(0u8, extra));
-        self.buf[start - 1] = 0x80 | (n - 1) as u8;
-        for i in 0..n - 1 {
-            self.buf[start + i] = (len >> (8 * (n - 2 - i))) as u8;
+        if n == 1 {
+            self.buf[header] = len as u8;
+        } else {
+            self.buf[header] = 0x80 | (n - 1) as u8;
+            for i in 0..n - 1 {
+                self.buf[header + 1 + i] = (len >> (8 * (n - 2 - i))) as u8;
+            }
         }
     }
 
     /// INTEGER (minimal two's complement).
+    #[inline]
     pub fn i64(&mut self, tag: u8, v: i64) {
-        let bytes = v.to_be_bytes();
-        let mut i = 0;
-        while i < 7
-            && ((bytes[i] == 0 && bytes[i + 1] & 0x80 == 0)
-                || (bytes[i] == 0xff && bytes[i + 1] & 0x80 != 0))
-        {
-            i += 1;
-        }
+        let (bytes, i) = i64_octets(v);
         self.primitive(tag, &bytes[i..]);
     }
 
@@ -511,16 +556,48 @@ impl Writer {
 
     /// An unsigned value (Counter32, Gauge32, TimeTicks, Counter64): a
     /// leading zero octet when the top bit is set.
+    #[inline]
     pub fn unsigned(&mut self, tag: u8, v: u64) {
-        let mut bytes = [0u8; 9];
-        bytes[1..].copy_from_slice(&v.to_be_bytes());
-        // Skip zero octets while the next one keeps the value positive.
-        let mut i = 0;
-        while i < 8 && bytes[i] == 0 && bytes[i + 1] & 0x80 == 0 {
-            i += 1;
-        }
+        let (bytes, i) = unsigned_octets(v);
         self.primitive(tag, &bytes[i..]);
     }
+}
+
+/// The minimal two's-complement octets of an INTEGER: (buffer, start).
+#[inline(always)]
+pub(crate) fn i64_octets(v: i64) -> ([u8; 8], usize) {
+    let bytes = v.to_be_bytes();
+    let mut i = 0;
+    while i < 7
+        && ((bytes[i] == 0 && bytes[i + 1] & 0x80 == 0)
+            || (bytes[i] == 0xff && bytes[i + 1] & 0x80 != 0))
+    {
+        i += 1;
+    }
+    (bytes, i)
+}
+
+/// The minimal octets of an unsigned value (a leading zero when the top
+/// bit is set): (buffer, start).
+#[inline(always)]
+pub(crate) fn unsigned_octets(v: u64) -> ([u8; 9], usize) {
+    let mut bytes = [0u8; 9];
+    bytes[1..].copy_from_slice(&v.to_be_bytes());
+    let mut i = 0;
+    while i < 8 && bytes[i] == 0 && bytes[i + 1] & 0x80 == 0 {
+        i += 1;
+    }
+    (bytes, i)
+}
+
+/// Writes a short primitive TLV (content under 128 octets) at `at` of
+/// `out`, which the caller sized; the position after it.
+#[inline(always)]
+pub(crate) fn put_short(out: &mut [u8], at: usize, tag: u8, value: &[u8]) -> usize {
+    out[at] = tag;
+    out[at + 1] = value.len() as u8;
+    out[at + 2..at + 2 + value.len()].copy_from_slice(value);
+    at + 2 + value.len()
 }
 
 #[cfg(test)]

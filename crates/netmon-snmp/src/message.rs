@@ -259,11 +259,13 @@ pub enum MessageRef<'a> {
 }
 
 /// Decodes a message strictly. See [`decode_with`].
+#[inline]
 pub fn decode(buf: &[u8]) -> Result<MessageRef<'_>, DecodeError> {
     decode_with(buf, DecodeOptions::default())
 }
 
 /// Decodes one message: `buf` must hold exactly one SEQUENCE.
+#[inline]
 pub fn decode_with(buf: &[u8], opts: DecodeOptions) -> Result<MessageRef<'_>, DecodeError> {
     let mut top = Reader::new(buf);
     let seq = top.expect(tag::SEQUENCE)?;
@@ -387,7 +389,7 @@ pub struct CommunityMessage {
 impl CommunityMessage {
     /// Appends the message.
     pub fn encode(&self, w: &mut Writer) {
-        let seq = w.begin(tag::SEQUENCE);
+        let seq = w.begin_wide(tag::SEQUENCE);
         w.i64(tag::INTEGER, self.version.number());
         w.primitive(tag::OCTET_STRING, &self.community);
         self.pdu.encode(w);
@@ -449,7 +451,7 @@ pub struct ScopedPdu {
 impl ScopedPdu {
     /// Appends the ScopedPDU SEQUENCE.
     pub fn encode(&self, w: &mut Writer) {
-        let seq = w.begin(tag::SEQUENCE);
+        let seq = w.begin_wide(tag::SEQUENCE);
         w.primitive(tag::OCTET_STRING, &self.context_engine_id);
         w.primitive(tag::OCTET_STRING, &self.context_name);
         self.pdu.encode(w);
@@ -487,7 +489,7 @@ impl V3Message {
     /// Appends the message as it stands (no authentication or
     /// encryption is applied here; see [`crate::usm`]).
     pub fn encode(&self, w: &mut Writer) {
-        let seq = w.begin(tag::SEQUENCE);
+        let seq = w.begin_wide(tag::SEQUENCE);
         w.i64(tag::INTEGER, 3);
         let g = w.begin(tag::SEQUENCE);
         w.i64(tag::INTEGER, i64::from(self.msg_id));

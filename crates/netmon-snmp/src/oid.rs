@@ -37,7 +37,21 @@ pub struct OidRef<'a> {
 impl<'a> OidRef<'a> {
     /// Checks an OID TLV's content. `offset` is where the content starts
     /// in the whole input (for the error).
+    #[inline(always)]
     pub fn from_content(content: &'a [u8], offset: usize) -> Result<Self, DecodeError> {
+        // Fast path: every sub-identifier in one octet (most OIDs but
+        // enterprise numbers); 1..=127 octets hold at most 128 arcs.
+        if !content.is_empty()
+            && content.len() < MAX_ARCS
+            && content.iter().fold(0u8, |a, b| a | b) & 0x80 == 0
+        {
+            return Ok(OidRef { content });
+        }
+        Self::check_slow(content, offset)
+    }
+
+    #[inline(never)]
+    fn check_slow(content: &'a [u8], offset: usize) -> Result<Self, DecodeError> {
         if content.is_empty() {
             return Err(bad(offset));
         }
@@ -73,21 +87,32 @@ impl<'a> OidRef<'a> {
     }
 
     /// Checks an OID TLV (tag not checked here).
+    #[inline]
     pub fn from_tlv(tlv: &Tlv<'a>) -> Result<Self, DecodeError> {
         Self::from_content(tlv.value, tlv.value_offset)
     }
 
     /// The encoded content octets.
+    #[inline]
     pub fn as_bytes(&self) -> &'a [u8] {
         self.content
     }
 
     /// The arcs, decoded as they are iterated.
+    #[inline]
     pub fn arcs(&self) -> Arcs<'a> {
+        // The first sub-identifier holds the first two arcs; split it now
+        // so that `next` only ever reads plain sub-identifiers.
+        let (first, used) = read_subid(self.content);
+        let (a0, a1) = match first {
+            0..=39 => (0, first),
+            40..=79 => (1, first - 40),
+            _ => (2, first - 80),
+        };
         Arcs {
-            rest: self.content,
-            started: false,
-            pending: None,
+            rest: &self.content[used..],
+            head: [a0 as u32, a1 as u32],
+            head_left: if self.content.is_empty() { 0 } else { 2 },
         }
     }
 
@@ -121,46 +146,76 @@ impl Ord for OidRef<'_> {
     }
 }
 
+/// One sub-identifier from the front of `b` (checked content: at most
+/// five octets, ends inside `b`), and the octets it used.
+#[inline]
+fn read_subid(b: &[u8]) -> (u64, usize) {
+    let mut value: u64 = 0;
+    for (i, &x) in b.iter().enumerate() {
+        value = (value << 7) | u64::from(x & 0x7f);
+        if x & 0x80 == 0 {
+            return (value, i + 1);
+        }
+    }
+    (value, b.len())
+}
+
 /// Iterator over the arcs of an [`OidRef`].
 #[derive(Debug, Clone)]
 pub struct Arcs<'a> {
     rest: &'a [u8],
-    started: bool,
-    pending: Option<u32>,
+    head: [u32; 2],
+    head_left: u8,
 }
 
 impl Iterator for Arcs<'_> {
     type Item = u32;
 
+    #[inline]
     fn next(&mut self) -> Option<u32> {
-        if let Some(second) = self.pending.take() {
-            return Some(second);
+        if self.head_left > 0 {
+            let a = self.head[2 - usize::from(self.head_left)];
+            self.head_left -= 1;
+            return Some(a);
         }
-        if self.rest.is_empty() {
-            return None;
+        let (&b, tail) = self.rest.split_first()?;
+        if b < 0x80 {
+            self.rest = tail;
+            return Some(u32::from(b));
         }
-        let mut value: u64 = 0;
-        let mut used = 0;
+        // Checked in `from_content`: later arcs fit in 32 bits.
+        let (v, used) = read_subid(self.rest);
+        self.rest = &self.rest[used..];
+        Some(v as u32)
+    }
+
+    /// One tight loop over the octets (what `sum`, `for_each` and
+    /// `collect` use).
+    #[inline]
+    fn fold<B, F: FnMut(B, u32) -> B>(self, init: B, mut f: F) -> B {
+        let mut acc = init;
+        for i in 0..usize::from(self.head_left) {
+            acc = f(acc, self.head[2 - usize::from(self.head_left) + i]);
+        }
+        let mut value: u32 = 0;
         for &b in self.rest {
-            used += 1;
-            value = (value << 7) | u64::from(b & 0x7f);
-            if b & 0x80 == 0 {
-                break;
+            // Checked in `from_content`: later arcs fit in 32 bits.
+            value = (value << 7) | u32::from(b & 0x7f);
+            if b < 0x80 {
+                acc = f(acc, value);
+                value = 0;
             }
         }
-        self.rest = &self.rest[used..];
-        if self.started {
-            return Some(value as u32);
-        }
-        self.started = true;
-        // Checked in `from_content`: the second arc fits in 32 bits.
-        let (a0, a1) = match value {
-            0..=39 => (0, value),
-            40..=79 => (1, value - 40),
-            _ => (2, value - 80),
-        };
-        self.pending = Some(a1 as u32);
-        Some(a0)
+        acc
+    }
+
+    #[inline]
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = usize::from(self.head_left);
+        (
+            n + usize::from(!self.rest.is_empty()),
+            Some(n + self.rest.len()),
+        )
     }
 }
 
@@ -313,6 +368,7 @@ impl Oid {
     /// Whether the OID can be encoded: first arc 0, 1 or 2, second arc
     /// below 40 unless the first is 2, at most [`MAX_ARCS`] arcs. Fewer
     /// than two arcs are padded with zeros, as net-snmp does.
+    #[inline]
     pub fn is_encodable(&self) -> bool {
         let a0 = self.arcs().first().copied().unwrap_or(0);
         let a1 = self.arcs().get(1).copied().unwrap_or(0);
@@ -327,13 +383,39 @@ impl Oid {
     /// Appends the BER content octets (no tag or length) to `out`.
     /// Unencodable OIDs (see [`Oid::is_encodable`]) are the caller's
     /// error: their first two arcs are written modulo the rules.
+    #[inline]
     pub fn write_ber(&self, out: &mut Vec<u8>) {
-        let a0 = u64::from(self.arcs().first().copied().unwrap_or(0).min(2));
-        let a1 = u64::from(self.arcs().get(1).copied().unwrap_or(0));
+        let arcs = self.arcs();
+        out.reserve(5 * arcs.len().max(2));
+        let a0 = u64::from(arcs.first().copied().unwrap_or(0).min(2));
+        let a1 = u64::from(arcs.get(1).copied().unwrap_or(0));
         push_subid(out, a0 * 40 + a1);
-        for &a in self.arcs().iter().skip(2) {
-            push_subid(out, u64::from(a));
+        for &a in arcs.iter().skip(2) {
+            if a < 0x80 {
+                out.push(a as u8);
+            } else {
+                push_subid(out, u64::from(a));
+            }
         }
+    }
+
+    /// The BER content octets written into `buf`, when they fit; their
+    /// length. No allocation: what encoders use.
+    #[inline(always)]
+    pub fn encode_into(&self, buf: &mut [u8]) -> Option<usize> {
+        let arcs = self.arcs();
+        let a0 = u64::from(arcs.first().copied().unwrap_or(0).min(2));
+        let a1 = u64::from(arcs.get(1).copied().unwrap_or(0));
+        let mut n = put_subid(buf, 0, a0 * 40 + a1)?;
+        for &a in arcs.iter().skip(2) {
+            if a < 0x80 {
+                *buf.get_mut(n)? = a as u8;
+                n += 1;
+            } else {
+                n = put_subid(buf, n, u64::from(a))?;
+            }
+        }
+        Some(n)
     }
 
     /// The BER content octets.
@@ -342,6 +424,23 @@ impl Oid {
         self.write_ber(&mut out);
         out
     }
+}
+
+/// Writes one sub-identifier at `at`; the position after it, `None` when
+/// `buf` is too short.
+#[inline(always)]
+fn put_subid(buf: &mut [u8], at: usize, v: u64) -> Option<usize> {
+    let mut groups = 1;
+    while groups < 10 && v >> (7 * groups) != 0 {
+        groups += 1;
+    }
+    let dst = buf.get_mut(at..at + groups)?;
+    for (i, d) in dst.iter_mut().enumerate() {
+        let g = groups - 1 - i;
+        let b = ((v >> (7 * g)) & 0x7f) as u8;
+        *d = if g == 0 { b } else { b | 0x80 };
+    }
+    Some(at + groups)
 }
 
 fn push_subid(out: &mut Vec<u8>, v: u64) {

@@ -165,6 +165,7 @@ pub mod error_status {
 }
 
 /// An INTEGER field that must fit an i32.
+#[inline]
 pub(crate) fn read_i32(r: &mut Reader<'_>) -> Result<i32, DecodeError> {
     let tlv = r.expect(tag::INTEGER)?;
     let v = ber::decode_i64(&tlv)?;
@@ -216,6 +217,7 @@ impl<'a> VarBindsRef<'a> {
     }
 
     /// The varbinds, each decoded as it is reached.
+    #[inline]
     pub fn iter(&self) -> VarBindIter<'a> {
         VarBindIter {
             reader: self.reader.clone(),
@@ -264,7 +266,51 @@ pub struct VarBindIter<'a> {
 }
 
 impl<'a> VarBindIter<'a> {
+    /// A varbind whose three TLVs all use one-octet lengths, parsed by
+    /// direct indexing; `None` sends anything else to the general path.
+    #[inline(always)]
+    fn short_form(&mut self) -> Option<Result<VarBindRef<'a>, DecodeError>> {
+        let rest = self.reader.remaining();
+        let base = self.reader.offset();
+        let (&[0x30, seq_len, 0x06, oid_len], _) = rest.split_first_chunk::<4>()? else {
+            return None;
+        };
+        let (seq_len, oid_len) = (usize::from(seq_len), usize::from(oid_len));
+        let end = 2 + seq_len;
+        let oid_end = 4 + oid_len;
+        if seq_len >= 0x80 || oid_len >= 0x80 || end > rest.len() || oid_end + 2 > end {
+            return None;
+        }
+        let (vtag, vlen) = (rest[oid_end], usize::from(rest[oid_end + 1]));
+        if vlen >= 0x80 || vtag & 0x1f == 0x1f || oid_end + 2 + vlen != end {
+            return None;
+        }
+        self.reader.advance(end);
+        let name = match OidRef::from_content(&rest[4..oid_end], base + 4) {
+            Ok(n) => n,
+            Err(e) => return Some(Err(e)),
+        };
+        let tlv = Tlv {
+            tag: vtag,
+            value: &rest[oid_end + 2..end],
+            offset: base + oid_end,
+            value_offset: base + oid_end + 2,
+        };
+        Some(
+            ValueRef::decode_with(&tlv, self.lenient).map(|(value, repaired)| VarBindRef {
+                name,
+                value,
+                offset: base,
+                repaired,
+            }),
+        )
+    }
+
+    #[inline(always)]
     fn next_varbind(&mut self) -> Result<VarBindRef<'a>, DecodeError> {
+        if let Some(r) = self.short_form() {
+            return r;
+        }
         let seq = self.reader.expect(tag::SEQUENCE)?;
         let mut r = self.reader.enter(&seq)?;
         let name = OidRef::from_tlv(&r.expect(tag::OID)?)?;
@@ -283,7 +329,7 @@ impl<'a> VarBindIter<'a> {
 impl<'a> Iterator for VarBindIter<'a> {
     type Item = Result<VarBindRef<'a>, DecodeError>;
 
-    #[inline]
+    #[inline(always)]
     fn next(&mut self) -> Option<Self::Item> {
         if self.failed || self.reader.is_empty() {
             return None;
@@ -355,6 +401,7 @@ pub enum AnyPduRef<'a> {
 
 impl<'a> AnyPduRef<'a> {
     /// Decodes the PDU TLV that `outer` reads next.
+    #[inline]
     pub fn decode(outer: &mut Reader<'a>, lenient: bool) -> Result<Self, DecodeError> {
         let tlv = outer.read()?;
         let Some(pdu_type) = PduType::from_tag(tlv.tag) else {
@@ -469,13 +516,91 @@ impl VarBind {
     }
 
     /// Appends the varbind's SEQUENCE.
+    #[inline]
     pub fn encode(&self, w: &mut Writer) {
+        if self.encode_short(w) {
+            return;
+        }
         let seq = w.begin(tag::SEQUENCE);
         let oid = w.begin(tag::OID);
         self.name.write_ber(&mut w.buf);
         w.end(oid);
         self.value.encode(w);
         w.end(seq);
+    }
+}
+
+impl VarBind {
+    /// The common case in one pass over a zeroed slot: a varbind under 128
+    /// octets whose value is a number, a short string, an address, NULL or
+    /// an exception. False (nothing written) for anything else.
+    #[inline]
+    fn encode_short(&self, w: &mut Writer) -> bool {
+        use crate::ber::{i64_octets, put_short, unsigned_octets};
+        let arcs = self.name.arcs();
+        // OID content ≤ 5 octets per arc; value ≤ 11 octets + its header.
+        let value_max = match &self.value {
+            Value::OctetString(s) => s.len() + 2,
+            Value::Integer(_)
+            | Value::Counter32(_)
+            | Value::Gauge32(_)
+            | Value::TimeTicks(_)
+            | Value::Counter64(_)
+            | Value::IpAddress(_)
+            | Value::Null
+            | Value::NoSuchObject
+            | Value::NoSuchInstance
+            | Value::EndOfMibView => 11,
+            _ => return false,
+        };
+        let oid_max = 5 * arcs.len().max(2);
+        if 2 + oid_max + value_max > 127 || !self.name.is_encodable() {
+            return false;
+        }
+        let start = w.buf.len();
+        let slot = 2 + 2 + oid_max + value_max;
+        w.buf.resize(start + slot, 0);
+        let out = &mut w.buf[start..];
+        // OID
+        out[2] = tag::OID;
+        let Some(oid_len) = self.name.encode_into(&mut out[4..4 + oid_max]) else {
+            w.buf.truncate(start);
+            return false;
+        };
+        out[3] = oid_len as u8;
+        let at = 4 + oid_len;
+        let end = match &self.value {
+            Value::OctetString(s) => put_short(out, at, tag::OCTET_STRING, s),
+            Value::Integer(v) => {
+                let (b, i) = i64_octets(*v);
+                put_short(out, at, tag::INTEGER, &b[i..])
+            }
+            Value::Counter32(v) => {
+                let (b, i) = unsigned_octets(u64::from(*v));
+                put_short(out, at, tag::COUNTER32, &b[i..])
+            }
+            Value::Gauge32(v) => {
+                let (b, i) = unsigned_octets(u64::from(*v));
+                put_short(out, at, tag::GAUGE32, &b[i..])
+            }
+            Value::TimeTicks(v) => {
+                let (b, i) = unsigned_octets(u64::from(*v));
+                put_short(out, at, tag::TIMETICKS, &b[i..])
+            }
+            Value::Counter64(v) => {
+                let (b, i) = unsigned_octets(*v);
+                put_short(out, at, tag::COUNTER64, &b[i..])
+            }
+            Value::IpAddress(a) => put_short(out, at, tag::IP_ADDRESS, a),
+            Value::Null => put_short(out, at, tag::NULL, &[]),
+            Value::NoSuchObject => put_short(out, at, tag::NO_SUCH_OBJECT, &[]),
+            Value::NoSuchInstance => put_short(out, at, tag::NO_SUCH_INSTANCE, &[]),
+            _ => put_short(out, at, tag::END_OF_MIB_VIEW, &[]),
+        };
+        out[0] = tag::SEQUENCE;
+        out[1] = (end - 2) as u8;
+        w.buf.truncate(start + end);
+        true
     }
 }
 
@@ -524,11 +649,11 @@ impl Pdu {
 
     /// Appends the PDU.
     pub fn encode(&self, w: &mut Writer) {
-        let pdu = w.begin(self.pdu_type.tag());
+        let pdu = w.begin_wide(self.pdu_type.tag());
         w.i64(tag::INTEGER, i64::from(self.request_id));
         w.i64(tag::INTEGER, i64::from(self.error_status));
         w.i64(tag::INTEGER, i64::from(self.error_index));
-        let list = w.begin(tag::SEQUENCE);
+        let list = w.begin_wide(tag::SEQUENCE);
         for vb in &self.varbinds {
             vb.encode(w);
         }
@@ -557,7 +682,7 @@ pub struct TrapV1 {
 impl TrapV1 {
     /// Appends the Trap-PDU.
     pub fn encode(&self, w: &mut Writer) {
-        let pdu = w.begin(PduType::TrapV1.tag());
+        let pdu = w.begin_wide(PduType::TrapV1.tag());
         let oid = w.begin(tag::OID);
         self.enterprise.write_ber(&mut w.buf);
         w.end(oid);
@@ -565,7 +690,7 @@ impl TrapV1 {
         w.i64(tag::INTEGER, i64::from(self.generic_trap));
         w.i64(tag::INTEGER, i64::from(self.specific_trap));
         w.unsigned(tag::TIMETICKS, u64::from(self.time_stamp));
-        let list = w.begin(tag::SEQUENCE);
+        let list = w.begin_wide(tag::SEQUENCE);
         for vb in &self.varbinds {
             vb.encode(w);
         }

@@ -59,6 +59,7 @@ pub enum ValueRef<'a> {
     },
 }
 
+#[inline(always)]
 fn to_u32(x: u64, tlv: &Tlv<'_>) -> Result<u32, DecodeError> {
     u32::try_from(x).map_err(|_| err(DecodeErrorKind::BadInteger, tlv.value_offset))
 }
@@ -93,18 +94,25 @@ impl<'a> ValueRef<'a> {
     /// Decodes a value TLV. With `lenient`, unsigned types that an agent
     /// encoded as negative numbers and integers with redundant leading
     /// octets are accepted; the second value says a repair was made.
+    #[inline(always)]
     pub fn decode_with(tlv: &Tlv<'a>, lenient: bool) -> Result<(Self, bool), DecodeError> {
-        let empty = |v: ValueRef<'a>| {
+        #[inline(always)]
+        fn empty<'a>(tlv: &Tlv<'a>, v: ValueRef<'a>) -> Result<(ValueRef<'a>, bool), DecodeError> {
             if tlv.value.is_empty() {
                 Ok((v, false))
             } else {
                 Err(err(DecodeErrorKind::BadNull, tlv.value_offset))
             }
-        };
-        let unsigned32 = |make: fn(u32) -> ValueRef<'a>| {
+        }
+        #[inline(always)]
+        fn unsigned32<'a>(
+            tlv: &Tlv<'a>,
+            lenient: bool,
+            make: fn(u32) -> ValueRef<'a>,
+        ) -> Result<(ValueRef<'a>, bool), DecodeError> {
             let (x, repaired) = decode_unsigned(tlv, 32, lenient)?;
             Ok((make(to_u32(x, tlv)?), repaired))
-        };
+        }
         match tlv.tag {
             tag::INTEGER => {
                 if lenient {
@@ -115,7 +123,7 @@ impl<'a> ValueRef<'a> {
                 }
             }
             tag::OCTET_STRING => Ok((ValueRef::OctetString(tlv.value), false)),
-            tag::NULL => empty(ValueRef::Null),
+            tag::NULL => empty(tlv, ValueRef::Null),
             tag::OID => Ok((ValueRef::ObjectId(OidRef::from_tlv(tlv)?), false)),
             tag::IP_ADDRESS => {
                 let a: [u8; 4] = tlv
@@ -124,18 +132,18 @@ impl<'a> ValueRef<'a> {
                     .map_err(|_| err(DecodeErrorKind::WrongValueLength, tlv.value_offset))?;
                 Ok((ValueRef::IpAddress(a), false))
             }
-            tag::COUNTER32 => unsigned32(ValueRef::Counter32),
-            tag::GAUGE32 => unsigned32(ValueRef::Gauge32),
-            tag::TIMETICKS => unsigned32(ValueRef::TimeTicks),
+            tag::COUNTER32 => unsigned32(tlv, lenient, ValueRef::Counter32),
+            tag::GAUGE32 => unsigned32(tlv, lenient, ValueRef::Gauge32),
+            tag::TIMETICKS => unsigned32(tlv, lenient, ValueRef::TimeTicks),
             tag::OPAQUE => Ok((ValueRef::Opaque(decode_opaque(tlv)?), false)),
             tag::NSAP_ADDRESS => Ok((ValueRef::NsapAddress(tlv.value), false)),
             tag::COUNTER64 => {
                 let (x, repaired) = decode_unsigned(tlv, 64, lenient)?;
                 Ok((ValueRef::Counter64(x), repaired))
             }
-            tag::NO_SUCH_OBJECT => empty(ValueRef::NoSuchObject),
-            tag::NO_SUCH_INSTANCE => empty(ValueRef::NoSuchInstance),
-            tag::END_OF_MIB_VIEW => empty(ValueRef::EndOfMibView),
+            tag::NO_SUCH_OBJECT => empty(tlv, ValueRef::NoSuchObject),
+            tag::NO_SUCH_INSTANCE => empty(tlv, ValueRef::NoSuchInstance),
+            tag::END_OF_MIB_VIEW => empty(tlv, ValueRef::EndOfMibView),
             other => Ok((
                 ValueRef::Other {
                     tag: other,
@@ -147,6 +155,7 @@ impl<'a> ValueRef<'a> {
     }
 
     /// Appends the value's TLV.
+    #[inline]
     pub fn encode(&self, w: &mut Writer) {
         match *self {
             ValueRef::Integer(v) => w.i64(tag::INTEGER, v),
@@ -372,6 +381,7 @@ pub enum Value {
 
 impl Value {
     /// Appends the value's TLV.
+    #[inline]
     pub fn encode(&self, w: &mut Writer) {
         match self {
             Value::ObjectId(o) => {

@@ -378,7 +378,7 @@ pub fn protect(
     let salt_bytes = salt.to_be_bytes();
     let mut w = Writer::with_buffer(std::mem::take(out));
     let start = w.buf.len();
-    let seq = w.begin(tag::SEQUENCE);
+    let seq = w.begin_wide(tag::SEQUENCE);
     w.i64(tag::INTEGER, 3);
     let g = w.begin(tag::SEQUENCE);
     w.i64(tag::INTEGER, i64::from(msg.msg_id));
