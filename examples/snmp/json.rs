@@ -32,12 +32,13 @@ pub fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-/// Octets as text when printable, else as hex with a `0x` prefix.
+/// Octets as text when printable, else as hex (varbinds then say
+/// `"encoding": "hex"`).
 fn octets(b: &[u8]) -> J {
     if is_printable(b) {
         J::String(String::from_utf8_lossy(b).into_owned())
     } else {
-        J::String(format!("0x{}", hex(b)))
+        J::String(hex(b))
     }
 }
 
@@ -79,6 +80,12 @@ fn varbinds(list: &VarBindsRef<'_>, out: &mut Obj) -> Result<(), DecodeError> {
                 };
                 o.insert("type", json!(ty));
                 o.insert("value", value(&vb.value));
+                if let ValueRef::OctetString(s) = vb.value
+                    && !is_printable(s)
+                {
+                    // Not text: the value is the octets in hex.
+                    o.insert("encoding", json!("hex"));
+                }
                 if vb.repaired {
                     o.insert("repaired", json!(true));
                 }

@@ -228,7 +228,7 @@ impl<'a> SliceReader<'a> {
             let Some(h) = self.buf.get(at..at + 8) else {
                 return Err(ferr("block header cut short", at));
             };
-            let mut block_type = rd32(&h[0..4], big);
+            let block_type = rd32(&h[0..4], big);
             if block_type == 0x0a0d_0d0a {
                 // A new section: its own byte order and interfaces.
                 let big = match self.buf.get(at + 8..at + 12) {
@@ -238,7 +238,6 @@ impl<'a> SliceReader<'a> {
                 };
                 self.format = Format::Pcapng { big };
                 self.interfaces.clear();
-                block_type = 0x0a0d_0d0a;
             }
             let Format::Pcapng { big } = self.format else {
                 unreachable!()

@@ -4,8 +4,8 @@
 //! zero-copy wire formats with owned representations (`wire`), flows,
 //! two-sided capture correlation and the capture-sync protocol. This crate
 //! is being built; today it holds a reader of pcap and pcapng files in
-//! memory ([`file`]) and the path from a captured frame to its UDP or TCP
-//! payload ([`transport`]).
+//! memory ([`mod@file`]) and the path from a captured frame to its UDP or TCP
+//! payload ([`mod@transport`]).
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub, missing_debug_implementations)]

@@ -17,6 +17,9 @@ pub enum Error {
     /// net-snmp asks for eight).
     #[error("empty USM password")]
     EmptyPassword,
+    /// A configuration that cannot work (what, in words).
+    #[error("{0}")]
+    Config(&'static str),
     /// The message is not SNMPv3 with the user-based security model.
     #[error("not an SNMPv3 message with USM security parameters")]
     NotUsm,

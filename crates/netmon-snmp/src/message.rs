@@ -16,7 +16,7 @@
 //! [`decode`] checks the framing down to the varbind list; varbinds are
 //! decoded as they are iterated. A version other than 0, 1 and 3 with
 //! intact framing is [`MessageRef::Unknown`], an unknown PDU tag is
-//! [`AnyPduRef::Unknown`](crate::pdu::AnyPduRef::Unknown).
+//! [`AnyPduRef::Unknown`].
 
 use crate::ber::{self, DecodeError, DecodeErrorKind, Reader, Writer, err, tag};
 use crate::pdu::{AnyPdu, AnyPduRef, read_i32};

@@ -56,9 +56,15 @@ impl UsmUser {
     }
 
     /// Adds authentication (computes Ku: about a million octets hashed).
+    /// Call it before [`UsmUser::with_privacy`]: the privacy key is derived
+    /// with this hash.
     pub fn with_auth(mut self, proto: AuthProtocol, password: &[u8]) -> Result<Self, Error> {
+        if self.privacy.is_some() {
+            return Err(Error::Config(
+                "set authentication before privacy: the privacy key is derived with the authentication hash",
+            ));
+        }
         self.auth = Some((proto, Secret::from(proto.password_to_key(password)?)));
-        // Privacy's Ku depends on the hash; recompute it if set before.
         Ok(self)
     }
 
@@ -515,6 +521,21 @@ mod tests {
                 assert_eq!(&back[..len], &plain[..], "{p:?} {len}");
             }
         }
+    }
+
+    #[test]
+    fn privacy_needs_authentication_first() {
+        let u = UsmUser::new("u");
+        assert!(u.clone().with_privacy(PrivProtocol::Des, b"x").is_err());
+        let u = u
+            .with_auth(AuthProtocol::Md5, b"authpass123")
+            .unwrap()
+            .with_privacy(PrivProtocol::Des, b"privpass123")
+            .unwrap();
+        assert!(matches!(
+            u.with_auth(AuthProtocol::Sha1, b"authpass123"),
+            Err(Error::Config(_))
+        ));
     }
 
     #[test]

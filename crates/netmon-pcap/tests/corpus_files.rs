@@ -1,0 +1,146 @@
+//! The reader and the transport path over every capture of the corpus:
+//! the tcpdump test suite's pcap files, the pcapng conformance set (both
+//! byte orders) and the odd and damaged files. Nothing panics, every
+//! error points inside its file, and the well-formed files read to the
+//! end. (Field-by-field agreement with tshark comes with the wire layer.)
+
+use std::path::Path;
+
+use netmon_pcap::{SliceReader, transport};
+
+fn files(dir: &Path, ext: &[&str], out: &mut Vec<std::path::PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            files(&p, ext, out);
+        } else if p
+            .extension()
+            .and_then(|x| x.to_str())
+            .is_some_and(|x| ext.contains(&x))
+        {
+            out.push(p);
+        }
+    }
+}
+
+/// Reads a file to its end or first error; (packets, error).
+fn read_all(path: &Path) -> (usize, Option<String>) {
+    let data = std::fs::read(path).unwrap();
+    let reader = match SliceReader::new(&data) {
+        Ok(r) => r,
+        Err(e) => {
+            assert!(e.offset <= data.len());
+            return (0, Some(e.to_string()));
+        }
+    };
+    let mut n = 0;
+    for p in reader {
+        match p {
+            Ok(p) => {
+                assert!(p.offset < data.len());
+                let _ = transport(p.link_type, p.data);
+                n += 1;
+            }
+            Err(e) => {
+                assert!(e.offset <= data.len(), "{}: {e}", path.display());
+                return (n, Some(e.to_string()));
+            }
+        }
+    }
+    (n, None)
+}
+
+#[test]
+fn every_corpus_capture_reads_without_panic() {
+    let Some(dir) = netmon_testkit::corpus_file("pcap") else {
+        return;
+    };
+    let mut all = Vec::new();
+    files(&dir, &["pcap", "pcapng", "cap"], &mut all);
+    all.sort();
+    let mut packets = 0;
+    let mut damaged = Vec::new();
+    for path in &all {
+        let (n, err) = read_all(path);
+        packets += n;
+        if let Some(e) = err {
+            damaged.push(format!(
+                "{}: {e}",
+                path.strip_prefix(&dir).unwrap().display()
+            ));
+        }
+    }
+    eprintln!(
+        "{} files, {packets} packets; {} stopped early:\n  {}",
+        all.len(),
+        damaged.len(),
+        damaged.join("\n  ")
+    );
+    assert!(all.len() > 500, "{}", all.len());
+    // The well-formed sets read to the end: the conformance files and the
+    // tcpdump captures, except the deliberately damaged ones.
+    for d in &damaged {
+        assert!(
+            !d.starts_with("pcapng-conformance/") || d.contains("difficult"),
+            "conformance file refused: {d}"
+        );
+    }
+    assert!(
+        damaged.len() * 10 < all.len(),
+        "{} of {} refused",
+        damaged.len(),
+        all.len()
+    );
+}
+
+#[test]
+fn pcapng_both_byte_orders_give_the_same_packets() {
+    let Some(dir) = netmon_testkit::corpus_file("pcap/pcapng-conformance") else {
+        return;
+    };
+    let mut le = Vec::new();
+    files(&dir.join("output_le"), &["pcapng"], &mut le);
+    le.sort();
+    let mut compared = 0;
+    for l in &le {
+        let rel = l.strip_prefix(dir.join("output_le")).unwrap();
+        let b = dir.join("output_be").join(rel);
+        if !b.exists() {
+            continue;
+        }
+        let (dl, db) = (std::fs::read(l).unwrap(), std::fs::read(&b).unwrap());
+        let pl: Vec<_> = SliceReader::new(&dl)
+            .unwrap()
+            .map(|p| {
+                p.map(|p| {
+                    (
+                        p.ts_ns,
+                        p.link_type,
+                        p.interface,
+                        p.data.to_vec(),
+                        p.orig_len,
+                    )
+                })
+            })
+            .collect();
+        let pb: Vec<_> = SliceReader::new(&db)
+            .unwrap()
+            .map(|p| {
+                p.map(|p| {
+                    (
+                        p.ts_ns,
+                        p.link_type,
+                        p.interface,
+                        p.data.to_vec(),
+                        p.orig_len,
+                    )
+                })
+            })
+            .collect();
+        let pl: Vec<_> = pl.into_iter().map(|r| r.map_err(|e| e.what)).collect();
+        let pb: Vec<_> = pb.into_iter().map(|r| r.map_err(|e| e.what)).collect();
+        assert_eq!(pl, pb, "{}", rel.display());
+        compared += 1;
+    }
+    assert!(compared >= 20, "{compared}");
+}
