@@ -298,11 +298,14 @@ impl FromIterator<u32> for Oid {
 
 impl Oid {
     /// An OID from its arcs.
+    #[inline]
     pub fn new(arcs: impl AsRef<[u32]>) -> Self {
         let arcs = arcs.as_ref();
         if arcs.len() <= INLINE_ARCS {
             let mut inline = [0; INLINE_ARCS];
-            inline[..arcs.len()].copy_from_slice(arcs);
+            for (d, s) in inline.iter_mut().zip(arcs) {
+                *d = *s;
+            }
             Oid(Storage::Inline {
                 len: arcs.len() as u8,
                 arcs: inline,
@@ -313,6 +316,7 @@ impl Oid {
     }
 
     /// The arcs.
+    #[inline]
     pub fn arcs(&self) -> &[u32] {
         match &self.0 {
             Storage::Inline { len, arcs } => &arcs[..usize::from(*len)],
@@ -321,6 +325,7 @@ impl Oid {
     }
 
     /// Number of arcs.
+    #[inline]
     pub fn len(&self) -> usize {
         self.arcs().len()
     }

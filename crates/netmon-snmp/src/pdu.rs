@@ -518,7 +518,9 @@ impl VarBind {
     /// Appends the varbind's SEQUENCE.
     #[inline]
     pub fn encode(&self, w: &mut Writer) {
-        if self.encode_short(w) {
+        if let Some(v) = self.value.as_simple_ref()
+            && encode_short(w, &self.name, &v)
+        {
             return;
         }
         let seq = w.begin(tag::SEQUENCE);
@@ -530,77 +532,175 @@ impl VarBind {
     }
 }
 
-impl VarBind {
-    /// The common case in one pass over a zeroed slot: a varbind under 128
-    /// octets whose value is a number, a short string, an address, NULL or
-    /// an exception. False (nothing written) for anything else.
-    #[inline]
-    fn encode_short(&self, w: &mut Writer) -> bool {
-        use crate::ber::{i64_octets, put_short, unsigned_octets};
-        let arcs = self.name.arcs();
-        // OID content ≤ 5 octets per arc; value ≤ 11 octets + its header.
-        let value_max = match &self.value {
-            Value::OctetString(s) => s.len() + 2,
-            Value::Integer(_)
-            | Value::Counter32(_)
-            | Value::Gauge32(_)
-            | Value::TimeTicks(_)
-            | Value::Counter64(_)
-            | Value::IpAddress(_)
-            | Value::Null
-            | Value::NoSuchObject
-            | Value::NoSuchInstance
-            | Value::EndOfMibView => 11,
-            _ => return false,
-        };
-        let oid_max = 5 * arcs.len().max(2);
-        if 2 + oid_max + value_max > 127 || !self.name.is_encodable() {
-            return false;
+/// Writes a varbind in one pass over a zeroed slot when it is the common
+/// case: under 128 octets, its value a number, a short string, an address,
+/// NULL or an exception. False (nothing written) for anything else.
+#[inline]
+fn encode_short(w: &mut Writer, name: &Oid, value: &ValueRef<'_>) -> bool {
+    use crate::ber::{i64_octets, put_short, unsigned_octets};
+    let arcs = name.arcs();
+    // OID content ≤ 5 octets per arc; value ≤ 11 octets + its header.
+    let value_max = match value {
+        ValueRef::OctetString(s) => s.len() + 2,
+        ValueRef::Integer(_)
+        | ValueRef::Counter32(_)
+        | ValueRef::Gauge32(_)
+        | ValueRef::TimeTicks(_)
+        | ValueRef::Counter64(_)
+        | ValueRef::IpAddress(_)
+        | ValueRef::Null
+        | ValueRef::NoSuchObject
+        | ValueRef::NoSuchInstance
+        | ValueRef::EndOfMibView => 11,
+        _ => return false,
+    };
+    let oid_max = 5 * arcs.len().max(2);
+    if 2 + oid_max + value_max > 127 || !name.is_encodable() {
+        return false;
+    }
+    let start = w.buf.len();
+    let slot = 2 + 2 + oid_max + value_max;
+    w.buf.resize(start + slot, 0);
+    let out = &mut w.buf[start..];
+    out[2] = tag::OID;
+    let Some(oid_len) = name.encode_into(&mut out[4..4 + oid_max]) else {
+        w.buf.truncate(start);
+        return false;
+    };
+    out[3] = oid_len as u8;
+    let at = 4 + oid_len;
+    let unsigned = |out: &mut [u8], t: u8, v: u64| {
+        let (b, i) = unsigned_octets(v);
+        put_short(out, at, t, &b[i..])
+    };
+    let end = match *value {
+        ValueRef::OctetString(s) => put_short(out, at, tag::OCTET_STRING, s),
+        ValueRef::Integer(v) => {
+            let (b, i) = i64_octets(v);
+            put_short(out, at, tag::INTEGER, &b[i..])
         }
+        ValueRef::Counter32(v) => unsigned(out, tag::COUNTER32, u64::from(v)),
+        ValueRef::Gauge32(v) => unsigned(out, tag::GAUGE32, u64::from(v)),
+        ValueRef::TimeTicks(v) => unsigned(out, tag::TIMETICKS, u64::from(v)),
+        ValueRef::Counter64(v) => unsigned(out, tag::COUNTER64, v),
+        ValueRef::IpAddress(a) => put_short(out, at, tag::IP_ADDRESS, &a),
+        ValueRef::Null => put_short(out, at, tag::NULL, &[]),
+        ValueRef::NoSuchObject => put_short(out, at, tag::NO_SUCH_OBJECT, &[]),
+        ValueRef::NoSuchInstance => put_short(out, at, tag::NO_SUCH_INSTANCE, &[]),
+        _ => put_short(out, at, tag::END_OF_MIB_VIEW, &[]),
+    };
+    out[0] = tag::SEQUENCE;
+    out[1] = (end - 2) as u8;
+    w.buf.truncate(start + end);
+    true
+}
+
+/// Writes one varbind from a name and a borrowed value.
+#[inline]
+pub fn encode_varbind(w: &mut Writer, name: &Oid, value: &ValueRef<'_>) {
+    if encode_short(w, name, value) {
+        return;
+    }
+    let seq = w.begin(tag::SEQUENCE);
+    let oid = w.begin(tag::OID);
+    name.write_ber(&mut w.buf);
+    w.end(oid);
+    value.encode(w);
+    w.end(seq);
+}
+
+/// Builds a PDU straight into a [`Writer`], varbind by varbind, with no
+/// intermediate `Vec<VarBind>` and no copies of the values: what an agent
+/// uses to answer, watching [`PduWriter::len`] to stay under msgMaxSize.
+///
+/// ```
+/// use netmon_snmp::ber::Writer;
+/// use netmon_snmp::pdu::PduWriter;
+/// use netmon_snmp::{Oid, PduType, ValueRef, Version};
+/// let mut w = Writer::new();
+/// let mut p = PduWriter::community(&mut w, Version::V2c, b"public", PduType::Response, 7, 0, 0);
+/// p.varbind(&"1.3.6.1.2.1.1.5.0".parse::<Oid>().unwrap(), &ValueRef::OctetString(b"router"));
+/// p.finish();
+/// let m = netmon_snmp::decode(&w.buf).unwrap();
+/// assert_eq!(m.version(), Some(Version::V2c));
+/// ```
+#[derive(Debug)]
+pub struct PduWriter<'w> {
+    w: &'w mut Writer,
+    message: Option<crate::ber::Open>,
+    pdu: crate::ber::Open,
+    list: crate::ber::Open,
+    start: usize,
+}
+
+impl<'w> PduWriter<'w> {
+    /// Opens a PDU (for instance inside a ScopedPDU the caller opened).
+    pub fn new(
+        w: &'w mut Writer,
+        pdu_type: PduType,
+        request_id: i32,
+        error_status: i32,
+        error_index: i32,
+    ) -> Self {
         let start = w.buf.len();
-        let slot = 2 + 2 + oid_max + value_max;
-        w.buf.resize(start + slot, 0);
-        let out = &mut w.buf[start..];
-        // OID
-        out[2] = tag::OID;
-        let Some(oid_len) = self.name.encode_into(&mut out[4..4 + oid_max]) else {
-            w.buf.truncate(start);
-            return false;
-        };
-        out[3] = oid_len as u8;
-        let at = 4 + oid_len;
-        let end = match &self.value {
-            Value::OctetString(s) => put_short(out, at, tag::OCTET_STRING, s),
-            Value::Integer(v) => {
-                let (b, i) = i64_octets(*v);
-                put_short(out, at, tag::INTEGER, &b[i..])
-            }
-            Value::Counter32(v) => {
-                let (b, i) = unsigned_octets(u64::from(*v));
-                put_short(out, at, tag::COUNTER32, &b[i..])
-            }
-            Value::Gauge32(v) => {
-                let (b, i) = unsigned_octets(u64::from(*v));
-                put_short(out, at, tag::GAUGE32, &b[i..])
-            }
-            Value::TimeTicks(v) => {
-                let (b, i) = unsigned_octets(u64::from(*v));
-                put_short(out, at, tag::TIMETICKS, &b[i..])
-            }
-            Value::Counter64(v) => {
-                let (b, i) = unsigned_octets(*v);
-                put_short(out, at, tag::COUNTER64, &b[i..])
-            }
-            Value::IpAddress(a) => put_short(out, at, tag::IP_ADDRESS, a),
-            Value::Null => put_short(out, at, tag::NULL, &[]),
-            Value::NoSuchObject => put_short(out, at, tag::NO_SUCH_OBJECT, &[]),
-            Value::NoSuchInstance => put_short(out, at, tag::NO_SUCH_INSTANCE, &[]),
-            _ => put_short(out, at, tag::END_OF_MIB_VIEW, &[]),
-        };
-        out[0] = tag::SEQUENCE;
-        out[1] = (end - 2) as u8;
-        w.buf.truncate(start + end);
-        true
+        let pdu = w.begin_wide(pdu_type.tag());
+        w.i64(tag::INTEGER, i64::from(request_id));
+        w.i64(tag::INTEGER, i64::from(error_status));
+        w.i64(tag::INTEGER, i64::from(error_index));
+        let list = w.begin_wide(tag::SEQUENCE);
+        PduWriter {
+            w,
+            message: None,
+            pdu,
+            list,
+            start,
+        }
+    }
+
+    /// Opens a whole v1 or v2c message and its PDU.
+    pub fn community(
+        w: &'w mut Writer,
+        version: crate::message::Version,
+        community: &[u8],
+        pdu_type: PduType,
+        request_id: i32,
+        error_status: i32,
+        error_index: i32,
+    ) -> Self {
+        let start = w.buf.len();
+        let message = w.begin_wide(tag::SEQUENCE);
+        w.i64(tag::INTEGER, version.number());
+        w.primitive(tag::OCTET_STRING, community);
+        let mut p = PduWriter::new(w, pdu_type, request_id, error_status, error_index);
+        p.message = Some(message);
+        p.start = start;
+        p
+    }
+
+    /// Appends a varbind.
+    #[inline]
+    pub fn varbind(&mut self, name: &Oid, value: &ValueRef<'_>) {
+        encode_varbind(self.w, name, value);
+    }
+
+    /// Octets written since the writer was opened (the final encoding
+    /// differs by at most a few length octets).
+    pub fn len(&self) -> usize {
+        self.w.buf.len() - self.start
+    }
+
+    /// True when nothing was written (never: the header is written at once).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Closes the varbind list, the PDU and the message if one was opened.
+    pub fn finish(self) {
+        self.w.end(self.list);
+        self.w.end(self.pdu);
+        if let Some(m) = self.message {
+            self.w.end(m);
+        }
     }
 }
 

@@ -394,7 +394,18 @@ impl Value {
         }
     }
 
+    /// A borrowed view of every variant but ObjectId (whose borrowed form
+    /// is BER octets), for the one-pass encoder.
+    #[inline]
+    pub(crate) fn as_simple_ref(&self) -> Option<ValueRef<'_>> {
+        match self {
+            Value::ObjectId(_) => None,
+            other => Some(other.as_ref_simple()),
+        }
+    }
+
     // Every variant but ObjectId borrows without conversion.
+    #[inline]
     fn as_ref_simple(&self) -> ValueRef<'_> {
         match self {
             Value::Integer(v) => ValueRef::Integer(*v),

@@ -590,3 +590,96 @@ fn protect_and_unprotect_with_every_protocol_pair() {
         }
     }
 }
+
+#[test]
+fn pdu_writer_writes_what_the_owned_types_write() {
+    use netmon_snmp::ber::Writer;
+    use netmon_snmp::pdu::PduWriter;
+    use netmon_snmp::value::Opaque;
+    use netmon_snmp::{Pdu, Value, VarBind};
+    let long_oid: Oid = (0..40u32)
+        .map(|i| if i < 2 { 1 } else { i * 1000 })
+        .collect();
+    let values = vec![
+        Value::Integer(-129),
+        Value::OctetString(b"short".to_vec()),
+        Value::OctetString(vec![0x5a; 300]), // needs a long length
+        Value::Null,
+        Value::ObjectId("1.3.6.1.4.1.8072.3.2.10".parse().unwrap()),
+        Value::IpAddress([192, 0, 2, 1]),
+        Value::Counter32(u32::MAX),
+        Value::Gauge32(1 << 31),
+        Value::TimeTicks(0),
+        Value::Opaque(Opaque::Float(2.5)),
+        Value::NsapAddress(vec![0x47, 0x00]),
+        Value::Counter64(u64::MAX),
+        Value::NoSuchObject,
+        Value::NoSuchInstance,
+        Value::EndOfMibView,
+    ];
+    let names: Vec<Oid> = vec![
+        "1.3.6.1.2.1.1.1.0".parse().unwrap(),
+        "2.999.1".parse().unwrap(),
+        long_oid,
+    ];
+    let mut varbinds = Vec::new();
+    for (i, v) in values.iter().enumerate() {
+        varbinds.push(VarBind::new(names[i % names.len()].clone(), v.clone()));
+    }
+    let owned = Message::Community(message::CommunityMessage {
+        version: netmon_snmp::Version::V2c,
+        community: b"public".to_vec(),
+        pdu: Pdu::new(PduType::Response, 77, varbinds.clone()).into(),
+    })
+    .to_bytes();
+    let mut w = Writer::new();
+    let mut p = PduWriter::community(
+        &mut w,
+        netmon_snmp::Version::V2c,
+        b"public",
+        PduType::Response,
+        77,
+        0,
+        0,
+    );
+    for vb in &varbinds {
+        let bytes; // an ObjectId value borrows its BER octets
+        let v = match &vb.value {
+            Value::ObjectId(o) => {
+                bytes = o.to_ber();
+                ValueRef::ObjectId(netmon_snmp::OidRef::from_content(&bytes, 0).unwrap())
+            }
+            other => {
+                let mut tmp = Writer::new();
+                other.encode(&mut tmp);
+                // decode our own TLV back into a borrowed value
+                let owned_tlv = tmp.buf;
+                let v = netmon_snmp::value::decode_value(&owned_tlv)
+                    .unwrap()
+                    .to_owned_value();
+                assert_eq!(&v, other);
+                match other {
+                    Value::OctetString(s) => ValueRef::OctetString(s),
+                    Value::NsapAddress(s) => ValueRef::NsapAddress(s),
+                    Value::Opaque(o) => ValueRef::Opaque(o.as_ref()),
+                    Value::Integer(i) => ValueRef::Integer(*i),
+                    Value::IpAddress(a) => ValueRef::IpAddress(*a),
+                    Value::Counter32(x) => ValueRef::Counter32(*x),
+                    Value::Gauge32(x) => ValueRef::Gauge32(*x),
+                    Value::TimeTicks(x) => ValueRef::TimeTicks(*x),
+                    Value::Counter64(x) => ValueRef::Counter64(*x),
+                    Value::Null => ValueRef::Null,
+                    Value::NoSuchObject => ValueRef::NoSuchObject,
+                    Value::NoSuchInstance => ValueRef::NoSuchInstance,
+                    Value::EndOfMibView => ValueRef::EndOfMibView,
+                    other => panic!("{other:?}"),
+                }
+            }
+        };
+        p.varbind(&vb.name, &v);
+    }
+    assert!(p.len() > 300);
+    p.finish();
+    assert_eq!(hex_of(&w.buf), hex_of(&owned));
+    assert_round_trip(&w.buf, "PduWriter");
+}
