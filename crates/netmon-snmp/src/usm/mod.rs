@@ -104,7 +104,8 @@ impl UsmUser {
             .map(|(p, ku)| AuthKey::new(*p, p.localize(ku.expose(), engine_id)));
         let privacy = match (&self.auth, &self.privacy) {
             (Some((a, _)), Some((p, ku))) => {
-                Some(PrivKey::new(*p, p.key_from_ku(*a, ku.expose(), engine_id)))
+                let key = p.key_from_ku(*a, ku.expose(), engine_id);
+                Some(PrivKey::new(*p, key).expect("key_from_ku gives key_len octets"))
             }
             _ => None,
         };
@@ -194,19 +195,19 @@ pub struct PrivKey {
 }
 
 impl PrivKey {
-    /// A key of [`PrivProtocol::key_len`] octets (longer keys are cut).
-    pub fn new(protocol: PrivProtocol, mut key: Vec<u8>) -> Self {
-        assert!(
-            key.len() >= protocol.key_len(),
-            "a {} key needs {} octets",
-            protocol.name(),
-            protocol.key_len()
-        );
+    /// A key of at least [`PrivProtocol::key_len`] octets (longer keys
+    /// are cut, as the cipher uses only that many).
+    pub fn new(protocol: PrivProtocol, mut key: Vec<u8>) -> Result<Self, Error> {
+        if key.len() < protocol.key_len() {
+            return Err(Error::Config(
+                "privacy key shorter than the protocol needs (DES and AES-128: 16 octets, AES-192: 24, AES-256: 32)",
+            ));
+        }
         key.truncate(protocol.key_len());
-        PrivKey {
+        Ok(PrivKey {
             protocol,
             key: Secret::from(key),
-        }
+        })
     }
 
     /// The protocol.
@@ -507,7 +508,9 @@ mod tests {
                 p,
                 p.key_from_password(AuthProtocol::Sha1, b"privpass123", &engine)
                     .unwrap(),
-            );
+            )
+            .unwrap();
+            assert!(PrivKey::new(p, vec![0; p.key_len() - 1]).is_err());
             for len in 0..40 {
                 let plain: Vec<u8> = (0..len as u8).collect();
                 let mut c = Vec::new();
