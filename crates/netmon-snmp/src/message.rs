@@ -534,10 +534,31 @@ impl Message {
         }
     }
 
-    /// The encoding.
+    /// The encoding. An OID BER cannot carry (see
+    /// [`Oid::is_encodable`](crate::Oid::is_encodable)) is written with its
+    /// first arcs clamped; [`Message::try_to_bytes`] refuses it instead.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut w = Writer::with_buffer(Vec::with_capacity(256));
         self.encode(&mut w);
         w.into_inner()
+    }
+
+    /// The encoding, after checking that every OID can be encoded.
+    pub fn try_to_bytes(&self) -> Result<Vec<u8>, crate::Error> {
+        self.validate()?;
+        Ok(self.to_bytes())
+    }
+
+    /// Checks that every OID (varbind names, OID values, a v1 trap's
+    /// enterprise) can be encoded.
+    pub fn validate(&self) -> Result<(), crate::Error> {
+        match self {
+            Message::Community(m) => m.pdu.validate(),
+            Message::V3(m) => match &m.data {
+                ScopedPduData::Plaintext(s) => s.pdu.validate(),
+                ScopedPduData::Encrypted(_) => Ok(()),
+            },
+            Message::Unknown(_) => Ok(()),
+        }
     }
 }

@@ -815,7 +815,37 @@ pub enum AnyPdu {
     },
 }
 
+fn check_oid(oid: &Oid) -> Result<(), crate::Error> {
+    if oid.is_encodable() {
+        Ok(())
+    } else {
+        Err(crate::Error::UnencodableOid(oid.to_string()))
+    }
+}
+
+fn check_varbinds(varbinds: &[VarBind]) -> Result<(), crate::Error> {
+    for vb in varbinds {
+        check_oid(&vb.name)?;
+        if let Value::ObjectId(o) = &vb.value {
+            check_oid(o)?;
+        }
+    }
+    Ok(())
+}
+
 impl AnyPdu {
+    /// Checks that every OID can be encoded (see [`Oid::is_encodable`]).
+    pub fn validate(&self) -> Result<(), crate::Error> {
+        match self {
+            AnyPdu::Pdu(p) => check_varbinds(&p.varbinds),
+            AnyPdu::TrapV1(t) => {
+                check_oid(&t.enterprise)?;
+                check_varbinds(&t.varbinds)
+            }
+            AnyPdu::Unknown { .. } => Ok(()),
+        }
+    }
+
     /// Appends the PDU.
     pub fn encode(&self, w: &mut Writer) {
         match self {

@@ -683,3 +683,34 @@ fn pdu_writer_writes_what_the_owned_types_write() {
     assert_eq!(hex_of(&w.buf), hex_of(&owned));
     assert_round_trip(&w.buf, "PduWriter");
 }
+
+#[test]
+fn unencodable_oids_are_refused_not_clamped() {
+    use netmon_snmp::{Pdu, Value, VarBind};
+    let good: Oid = "1.3.6.1".parse().unwrap();
+    // Text refuses them already ("3.1.2".parse() is an error); arcs do not.
+    assert!("3.1.2".parse::<Oid>().is_err());
+    for bad in [&[3u32, 1, 2][..], &[1, 40, 1], &[0, 99]] {
+        let bad = Oid::new(bad);
+        for vb in [
+            VarBind::null(bad.clone()),
+            VarBind::new(good.clone(), Value::ObjectId(bad.clone())),
+        ] {
+            let m = Message::Community(message::CommunityMessage {
+                version: netmon_snmp::Version::V2c,
+                community: b"public".to_vec(),
+                pdu: Pdu::new(PduType::GetRequest, 1, vec![vb]).into(),
+            });
+            assert_eq!(
+                m.try_to_bytes().unwrap_err(),
+                Error::UnencodableOid(bad.to_string())
+            );
+        }
+    }
+    let ok = Message::Community(message::CommunityMessage {
+        version: netmon_snmp::Version::V1,
+        community: b"public".to_vec(),
+        pdu: Pdu::new(PduType::GetRequest, 1, vec![VarBind::null(good)]).into(),
+    });
+    assert_eq!(ok.try_to_bytes().unwrap(), ok.to_bytes());
+}

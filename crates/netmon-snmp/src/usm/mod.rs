@@ -368,6 +368,7 @@ pub fn protect(
             "protect needs a plaintext ScopedPDU to encrypt",
         ));
     };
+    scoped.pdu.validate()?;
     let flags = msg.flags;
     if flags.privacy() && !flags.auth() {
         return Err(keys.refuse("privWithoutAuth"));
