@@ -33,6 +33,7 @@
 pub use netmon_core as core;
 
 pub mod ber;
+pub mod engine;
 mod error;
 pub mod message;
 pub mod oid;

@@ -1,0 +1,224 @@
+//! A walk as a state machine: it says which request to send next, takes
+//! each response (or a timeout), and ends with a stated reason, keeping
+//! everything received before. No I/O and no clock.
+//!
+//! ```
+//! use netmon_snmp::engine::walk::{Walk, WalkMode, WalkEnd};
+//! use netmon_snmp::{Oid, Version};
+//! let walk = Walk::new("1.3.6.1.2.1.1".parse::<Oid>().unwrap(), WalkMode::GetBulk { max_repetitions: 25 }, Version::V2c);
+//! let req = walk.next_request().unwrap();
+//! assert_eq!(req.max_repetitions, 25);
+//! ```
+
+use crate::message::Version;
+use crate::oid::Oid;
+use crate::pdu::{PduRef, PduType, VarBind, error_status};
+use crate::value::ValueRef;
+
+/// GetNext (one varbind per request) or GetBulk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WalkMode {
+    /// GetNext requests (the only way in SNMPv1).
+    GetNext,
+    /// GetBulk requests asking for up to this many varbinds.
+    GetBulk {
+        /// Where to start; halved on tooBig, genErr and timeouts.
+        max_repetitions: i32,
+    },
+}
+
+/// Why a walk ended. Every walk ends with one of these.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WalkEnd {
+    /// The agent said endOfMibView (v2c/v3), or noSuchName (v1).
+    EndOfMibView,
+    /// The next OID is outside the subtree asked for: the normal end.
+    LeftSubtree,
+    /// The agent answered with an error.
+    ErrorStatus {
+        /// error-status.
+        status: i32,
+        /// error-index.
+        index: i32,
+    },
+    /// The agent returned an OID not after the previous one: walking on
+    /// would loop.
+    NonIncreasing {
+        /// The last OID accepted.
+        previous: Oid,
+        /// What came back.
+        received: Oid,
+    },
+    /// No answer after the retries (and, for GetBulk, after shrinking
+    /// max-repetitions to 1).
+    Timeout,
+    /// A response that is not a Response PDU or has no varbinds.
+    BadResponse(&'static str),
+}
+
+impl WalkEnd {
+    /// True for the two ways a walk completes normally.
+    pub fn is_complete(&self) -> bool {
+        matches!(self, WalkEnd::EndOfMibView | WalkEnd::LeftSubtree)
+    }
+}
+
+/// The next request of a walk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalkRequest {
+    /// GetNextRequest or GetBulkRequest.
+    pub pdu_type: PduType,
+    /// The OID to continue after.
+    pub after: Oid,
+    /// max-repetitions (GetBulk only; 0 for GetNext).
+    pub max_repetitions: i32,
+}
+
+/// A walk of one subtree.
+#[derive(Debug, Clone)]
+pub struct Walk {
+    root: Oid,
+    last: Oid,
+    mode: WalkMode,
+    version: Version,
+    end: Option<WalkEnd>,
+    received: usize,
+}
+
+impl Walk {
+    /// A walk of `root`'s subtree. SNMPv1 always walks with GetNext.
+    pub fn new(root: Oid, mode: WalkMode, version: Version) -> Self {
+        let mode = match (version, mode) {
+            (Version::V1, _) => WalkMode::GetNext,
+            (_, WalkMode::GetBulk { max_repetitions }) => WalkMode::GetBulk {
+                max_repetitions: max_repetitions.max(1),
+            },
+            (_, m) => m,
+        };
+        Walk {
+            last: root.clone(),
+            root,
+            mode,
+            version,
+            end: None,
+            received: 0,
+        }
+    }
+
+    /// The request to send now; `None` once the walk has ended.
+    pub fn next_request(&self) -> Option<WalkRequest> {
+        if self.end.is_some() {
+            return None;
+        }
+        Some(match self.mode {
+            WalkMode::GetNext => WalkRequest {
+                pdu_type: PduType::GetNextRequest,
+                after: self.last.clone(),
+                max_repetitions: 0,
+            },
+            WalkMode::GetBulk { max_repetitions } => WalkRequest {
+                pdu_type: PduType::GetBulkRequest,
+                after: self.last.clone(),
+                max_repetitions,
+            },
+        })
+    }
+
+    /// Why the walk ended, once it has.
+    pub fn end(&self) -> Option<&WalkEnd> {
+        self.end.as_ref()
+    }
+
+    /// Varbinds accepted so far.
+    pub fn received(&self) -> usize {
+        self.received
+    }
+
+    /// max-repetitions now (what worked, to remember per target); 0 for
+    /// GetNext.
+    pub fn max_repetitions(&self) -> i32 {
+        match self.mode {
+            WalkMode::GetNext => 0,
+            WalkMode::GetBulk { max_repetitions } => max_repetitions,
+        }
+    }
+
+    /// Halves max-repetitions; false when it is already 1 (or GetNext).
+    fn shrink(&mut self) -> bool {
+        match &mut self.mode {
+            WalkMode::GetBulk { max_repetitions } if *max_repetitions > 1 => {
+                *max_repetitions /= 2;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The request timed out after its retries: GetBulk shrinks and goes
+    /// on; otherwise the walk ends with [`WalkEnd::Timeout`].
+    pub fn on_timeout(&mut self) {
+        if self.end.is_none() && !self.shrink() {
+            self.end = Some(WalkEnd::Timeout);
+        }
+    }
+
+    /// Takes a response; returns the varbinds that belong to the walk (in
+    /// order). The walk may end here (see [`Walk::end`]); varbinds before
+    /// the end are still returned.
+    pub fn on_response(&mut self, pdu: &PduRef<'_>) -> Result<Vec<VarBind>, crate::DecodeError> {
+        let mut out = Vec::new();
+        if self.end.is_some() {
+            return Ok(out);
+        }
+        if pdu.pdu_type != PduType::Response {
+            self.end = Some(WalkEnd::BadResponse("not a Response PDU"));
+            return Ok(out);
+        }
+        match pdu.error_status {
+            error_status::NO_ERROR => {}
+            error_status::NO_SUCH_NAME if self.version == Version::V1 => {
+                self.end = Some(WalkEnd::EndOfMibView);
+                return Ok(out);
+            }
+            error_status::TOO_BIG | error_status::GEN_ERR if self.shrink() => return Ok(out),
+            status => {
+                self.end = Some(WalkEnd::ErrorStatus {
+                    status,
+                    index: pdu.error_index,
+                });
+                return Ok(out);
+            }
+        }
+        let mut any = false;
+        for vb in &pdu.varbinds {
+            let vb = vb?;
+            any = true;
+            if vb.value == ValueRef::EndOfMibView {
+                self.end = Some(WalkEnd::EndOfMibView);
+                break;
+            }
+            let name = vb.name.to_oid();
+            if !name.starts_with(&self.root) {
+                self.end = Some(WalkEnd::LeftSubtree);
+                break;
+            }
+            if name <= self.last {
+                self.end = Some(WalkEnd::NonIncreasing {
+                    previous: self.last.clone(),
+                    received: name,
+                });
+                break;
+            }
+            self.last = name.clone();
+            self.received += 1;
+            out.push(VarBind {
+                name,
+                value: vb.value.to_owned_value(),
+            });
+        }
+        if !any {
+            self.end = Some(WalkEnd::BadResponse("a response without varbinds"));
+        }
+        Ok(out)
+    }
+}
