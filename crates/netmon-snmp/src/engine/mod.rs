@@ -1,7 +1,11 @@
 //! The sans-IO request engine, piece by piece: time is passed in,
 //! datagrams come in and go out as bytes, nothing here does I/O or
 //! sleeps. So far: requests in flight with retries, backoff and deadlines
-//! ([`retry`]) and walks that always end with a stated reason ([`walk`]).
+//! ([`retry`]), walks that always end with a stated reason ([`walk`]),
+//! an agent's boots and time as a manager tracks them ([`clock`]), and
+//! Report PDUs as typed kinds ([`report`]).
 
+pub mod clock;
+pub mod report;
 pub mod retry;
 pub mod walk;
