@@ -116,6 +116,11 @@ impl<T> InFlight<T> {
         self.entries.get(&id).map(|e| &e.payload)
     }
 
+    /// The payload of a request in flight, to change it.
+    pub fn get_mut(&mut self, id: i32) -> Option<&mut T> {
+        self.entries.get_mut(&id).map(|e| &mut e.payload)
+    }
+
     /// How many are in flight.
     pub fn len(&self) -> usize {
         self.entries.len()
