@@ -58,6 +58,16 @@ pub enum Error {
     /// this too); the offset is into the plaintext.
     #[error("cannot decode the decrypted ScopedPDU (wrong privacy key?): {0} of the plaintext")]
     DecryptedDecode(DecodeError),
+    /// No answer after the retries or past the deadline.
+    #[error("no answer (timeout after the retries)")]
+    Timeout,
+    /// The agent answered with a Report PDU.
+    #[error("the agent reported {}", .0.name())]
+    Report(crate::engine::report::ReportKind),
+    /// A socket error (its text: `std::io::Error` is neither `Clone` nor
+    /// `PartialEq`).
+    #[error("I/O: {0}")]
+    Io(String),
     /// The message is outside the time window (usmStatsNotInTimeWindows).
     #[error(
         "not in time window: message boots {msg_boots} time {msg_time}, local boots {local_boots} time {local_time}"

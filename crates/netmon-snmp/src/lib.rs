@@ -33,6 +33,8 @@
 pub use netmon_core as core;
 
 pub mod ber;
+#[cfg(feature = "tokio")]
+pub mod client;
 pub mod engine;
 mod error;
 pub mod message;

@@ -5,7 +5,8 @@
 
 use std::time::{Duration, Instant};
 
-use netmon_snmp::engine::client::{ClientEngine, Event, Handle, RequestError, Security};
+use netmon_snmp::Error;
+use netmon_snmp::engine::client::{ClientEngine, Event, Handle, Security};
 use netmon_snmp::engine::report::ReportKind;
 use netmon_snmp::engine::retry::RetryPolicy;
 use netmon_snmp::message::{
@@ -173,7 +174,7 @@ fn run(
     agent: Option<&Agent>,
     mut now: Instant,
     handle: Handle,
-) -> (Result<Pdu, RequestError>, usize, Instant) {
+) -> (Result<Pdu, Error>, usize, Instant) {
     let mut sent = 0;
     for _ in 0..100 {
         while let Some(d) = e.poll_transmit() {
@@ -246,7 +247,7 @@ fn v2c_get_and_timeout() {
     // Nobody answers: 1 send + 2 retries, then Timeout after 1 + 2 + 4 s.
     let h = get(&mut e, t0, "1.3.6.1.2.1.1.5.0");
     let (r, sent, end) = run(&mut e, None, t0, h);
-    assert_eq!(r.unwrap_err(), RequestError::Timeout);
+    assert_eq!(r.unwrap_err(), Error::Timeout);
     assert_eq!(sent, 3);
     assert_eq!(end.duration_since(t0), Duration::from_secs(7));
     assert_eq!(e.in_flight(), 0);
@@ -350,10 +351,7 @@ fn v3_reports_become_typed_errors() {
     let mut e = ClientEngine::new(Version::V3, Security::Usm(wrong), policy(), 3);
     let h = get(&mut e, t0, "1.3.6.1.2.1.1.5.0");
     let (r, _, _) = run(&mut e, Some(&agent), t0, h);
-    assert_eq!(
-        r.unwrap_err(),
-        RequestError::Report(ReportKind::WrongDigest)
-    );
+    assert_eq!(r.unwrap_err(), Error::Report(ReportKind::WrongDigest));
 
     let stranger = UsmUser::new("nobody")
         .with_auth(AuthProtocol::Md5, b"authpass123")
@@ -361,8 +359,5 @@ fn v3_reports_become_typed_errors() {
     let mut e = ClientEngine::new(Version::V3, Security::Usm(stranger), policy(), 4);
     let h = get(&mut e, t0, "1.3.6.1.2.1.1.5.0");
     let (r, _, _) = run(&mut e, Some(&agent), t0, h);
-    assert_eq!(
-        r.unwrap_err(),
-        RequestError::Report(ReportKind::UnknownUserName)
-    );
+    assert_eq!(r.unwrap_err(), Error::Report(ReportKind::UnknownUserName));
 }

@@ -147,6 +147,7 @@ pub fn tool(name: &str) -> Option<PathBuf> {
     found
 }
 
+pub mod snmpd;
 pub mod sshd;
 
 /// A binary of the workspace's `examples/` (`target/<profile>/examples/<name>`),

@@ -47,17 +47,6 @@ pub enum Security {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Handle(pub u64);
 
-/// Why a request failed.
-#[derive(Debug, Clone, PartialEq)]
-pub enum RequestError {
-    /// No answer after the retries or past the deadline.
-    Timeout,
-    /// The agent answered with a Report.
-    Report(ReportKind),
-    /// Building or checking a message failed.
-    Snmp(Error),
-}
-
 /// What the engine has to say.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
@@ -66,7 +55,7 @@ pub enum Event {
         /// The request's handle.
         handle: Handle,
         /// The Response PDU (with its error-status, if any), or the error.
-        result: Result<Pdu, RequestError>,
+        result: Result<Pdu, Error>,
     },
     /// A datagram was dropped (not decodable, not ours, failed
     /// authentication or the time window): what and why.
@@ -178,18 +167,18 @@ impl ClientEngine {
                     None => {}
                 },
                 Expiry::Failed(_, Pending::Request { handle, .. }) => {
-                    self.fail(handle, RequestError::Timeout)
+                    self.fail(handle, Error::Timeout)
                 }
                 Expiry::Failed(_, Pending::Discovery) => {
                     for (handle, _) in std::mem::take(&mut self.waiting) {
-                        self.fail(handle, RequestError::Timeout);
+                        self.fail(handle, Error::Timeout);
                     }
                 }
             }
         }
     }
 
-    fn fail(&mut self, handle: Handle, e: RequestError) {
+    fn fail(&mut self, handle: Handle, e: Error) {
         self.events.push_back(Event::Response {
             handle,
             result: Err(e),
@@ -296,7 +285,7 @@ impl ClientEngine {
             }
             Err(e) => {
                 self.inflight.complete(id);
-                self.fail(handle, RequestError::Snmp(e));
+                self.fail(handle, e);
             }
         }
     }
@@ -356,10 +345,7 @@ impl ClientEngine {
                 self.inflight.complete(id);
                 if usm_params.engine_id.is_empty() {
                     for (handle, _) in std::mem::take(&mut self.waiting) {
-                        self.fail(
-                            handle,
-                            RequestError::Snmp(Error::Config("discovery gave no engine ID")),
-                        );
+                        self.fail(handle, Error::Config("discovery gave no engine ID"));
                     }
                     return;
                 }
@@ -432,7 +418,7 @@ impl ClientEngine {
                             if let Some(Pending::Request { handle, .. }) =
                                 self.inflight.complete(id)
                             {
-                                self.fail(handle, RequestError::Snmp(e));
+                                self.fail(handle, e);
                             }
                         }
                     }
@@ -448,18 +434,15 @@ impl ClientEngine {
             return;
         };
         if let Some(kind) = classify(&scoped.pdu) {
-            return self.fail(handle, RequestError::Report(kind));
+            return self.fail(handle, Error::Report(kind));
         }
         match scoped.pdu.to_owned_pdu() {
             Ok(AnyPdu::Pdu(p)) => self.events.push_back(Event::Response {
                 handle,
                 result: Ok(p),
             }),
-            Ok(_) => self.fail(
-                handle,
-                RequestError::Snmp(Error::Config("a v1 trap as a response")),
-            ),
-            Err(e) => self.fail(handle, RequestError::Snmp(Error::Decode(e))),
+            Ok(_) => self.fail(handle, Error::Config("a v1 trap as a response")),
+            Err(e) => self.fail(handle, Error::Decode(e)),
         }
     }
 }

@@ -12,8 +12,8 @@
 
 use crate::message::Version;
 use crate::oid::Oid;
-use crate::pdu::{PduRef, PduType, VarBind, error_status};
-use crate::value::ValueRef;
+use crate::pdu::{Pdu, PduRef, PduType, VarBind, error_status};
+use crate::value::Value;
 
 /// GetNext (one varbind per request) or GetBulk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +54,8 @@ pub enum WalkEnd {
     Timeout,
     /// A response that is not a Response PDU or has no varbinds.
     BadResponse(&'static str),
+    /// A request failed otherwise (a report, a socket error, …).
+    Failed(crate::Error),
 }
 
 impl WalkEnd {
@@ -166,15 +168,45 @@ impl Walk {
     /// order). The walk may end here (see [`Walk::end`]); varbinds before
     /// the end are still returned.
     pub fn on_response(&mut self, pdu: &PduRef<'_>) -> Result<Vec<VarBind>, crate::DecodeError> {
+        self.take(
+            pdu.pdu_type,
+            pdu.error_status,
+            pdu.error_index,
+            pdu.varbinds
+                .iter()
+                .map(|vb| vb.map(|vb| (vb.name.to_oid(), vb.value.to_owned_value()))),
+        )
+    }
+
+    /// As [`Walk::on_response`], for a response already copied.
+    pub fn on_owned_response(&mut self, pdu: &Pdu) -> Vec<VarBind> {
+        self.take(
+            pdu.pdu_type,
+            pdu.error_status,
+            pdu.error_index,
+            pdu.varbinds
+                .iter()
+                .map(|vb| Ok((vb.name.clone(), vb.value.clone()))),
+        )
+        .expect("owned varbinds are decoded already")
+    }
+
+    fn take(
+        &mut self,
+        pdu_type: PduType,
+        status: i32,
+        index: i32,
+        varbinds: impl Iterator<Item = Result<(Oid, Value), crate::DecodeError>>,
+    ) -> Result<Vec<VarBind>, crate::DecodeError> {
         let mut out = Vec::new();
         if self.end.is_some() {
             return Ok(out);
         }
-        if pdu.pdu_type != PduType::Response {
+        if pdu_type != PduType::Response {
             self.end = Some(WalkEnd::BadResponse("not a Response PDU"));
             return Ok(out);
         }
-        match pdu.error_status {
+        match status {
             error_status::NO_ERROR => {}
             error_status::NO_SUCH_NAME if self.version == Version::V1 => {
                 self.end = Some(WalkEnd::EndOfMibView);
@@ -182,22 +214,18 @@ impl Walk {
             }
             error_status::TOO_BIG | error_status::GEN_ERR if self.shrink() => return Ok(out),
             status => {
-                self.end = Some(WalkEnd::ErrorStatus {
-                    status,
-                    index: pdu.error_index,
-                });
+                self.end = Some(WalkEnd::ErrorStatus { status, index });
                 return Ok(out);
             }
         }
         let mut any = false;
-        for vb in &pdu.varbinds {
-            let vb = vb?;
+        for vb in varbinds {
+            let (name, value) = vb?;
             any = true;
-            if vb.value == ValueRef::EndOfMibView {
+            if value == Value::EndOfMibView {
                 self.end = Some(WalkEnd::EndOfMibView);
                 break;
             }
-            let name = vb.name.to_oid();
             if !name.starts_with(&self.root) {
                 self.end = Some(WalkEnd::LeftSubtree);
                 break;
@@ -211,10 +239,7 @@ impl Walk {
             }
             self.last = name.clone();
             self.received += 1;
-            out.push(VarBind {
-                name,
-                value: vb.value.to_owned_value(),
-            });
+            out.push(VarBind { name, value });
         }
         if !any {
             self.end = Some(WalkEnd::BadResponse("a response without varbinds"));

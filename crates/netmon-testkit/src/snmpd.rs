@@ -1,0 +1,99 @@
+//! net-snmp's `snmpd` for tests: the interop configuration of
+//! `../shared/interop/snmpd.conf` on a free loopback port (UDP on
+//! 127.0.0.1 and ::1, TCP on 127.0.0.1), its persistent files in a
+//! temporary folder, killed when dropped.
+
+use std::path::PathBuf;
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+/// A running snmpd.
+#[derive(Debug)]
+pub struct Snmpd {
+    child: Child,
+    /// The port (UDP and TCP).
+    pub port: u16,
+    /// Its folder: `snmpd.conf`, `snmpd.log`, persistent state.
+    pub dir: tempfile::TempDir,
+}
+
+impl Drop for Snmpd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The interop folder: `NETMON_INTEROP`, else `../shared/interop`.
+pub fn interop_dir() -> PathBuf {
+    std::env::var_os("NETMON_INTEROP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| crate::workspace_root().join("../shared/interop"))
+}
+
+fn free_port() -> u16 {
+    // A port free for both UDP and TCP on 127.0.0.1 (and, with luck, ::1).
+    for _ in 0..50 {
+        let udp = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let port = udp.local_addr().unwrap().port();
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok()
+            && std::net::UdpSocket::bind(("::1", port)).is_ok()
+        {
+            return port;
+        }
+    }
+    panic!("no free port")
+}
+
+/// Starts snmpd with the interop users and communities; `None` (with a
+/// printed reason) when snmpd or the interop folder is missing, a panic
+/// under CI.
+pub fn start_snmpd() -> Option<Snmpd> {
+    let snmpd = crate::tool("snmpd")?;
+    let conf = interop_dir().join("snmpd.conf");
+    let Ok(text) = std::fs::read_to_string(&conf) else {
+        let reason = format!("{} not found (set NETMON_INTEROP)", conf.display());
+        assert!(!crate::in_ci(), "{reason}");
+        crate::print_skip(&reason);
+        return None;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let text: String = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("agentAddress") {
+                format!("agentAddress udp:127.0.0.1:{port},udp6:[::1]:{port},tcp:127.0.0.1:{port}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(dir.path().join("snmpd.conf"), text + "\n").unwrap();
+    let log = dir.path().join("snmpd.log");
+    let child = Command::new(snmpd)
+        .args(["-f", "-C", "-c"])
+        .arg(dir.path().join("snmpd.conf"))
+        .arg("-Lf")
+        .arg(&log)
+        .arg("-p")
+        .arg(dir.path().join("snmpd.pid"))
+        .env("SNMP_PERSISTENT_DIR", dir.path())
+        .env("MIBS", "")
+        .spawn()
+        .expect("start snmpd");
+    let s = Snmpd { child, port, dir };
+    // Ready once it has logged its banner (after binding its ports).
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(10) {
+        if std::fs::read_to_string(&log).is_ok_and(|t| t.contains("NET-SNMP version")) {
+            return Some(s);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!(
+        "snmpd did not start: {}",
+        std::fs::read_to_string(&log).unwrap_or_default()
+    );
+}
