@@ -623,3 +623,149 @@ fn snmp_decode_raw_ber_and_malformed_captures() {
     assert!(stderr.contains("/nonexistent/file.pcap"), "{stderr}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Runs a command with `MIBS=""`; (status, stdout, stderr).
+fn run_tool(cmd: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(cmd)
+        .args(args)
+        .env("MIBS", "")
+        .output()
+        .expect("run");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Values that move between two walks (counters, clocks, load) masked.
+fn mask_volatile(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| {
+            for t in [
+                "Counter32: ",
+                "Counter64: ",
+                "Gauge32: ",
+                "Timeticks: ",
+                "INTEGER: ",
+                "Float: ",
+            ] {
+                if let Some(i) = l.find(t) {
+                    return format!("{}#", &l[..i + t.len()]);
+                }
+            }
+            l.to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn snmp_requests_print_what_net_snmp_prints() {
+    let Some(snmpd) = netmon_testkit::snmpd::start_snmpd() else {
+        return;
+    };
+    let (Some(snmpget), Some(snmpwalk), Some(snmpbulkwalk)) = (
+        netmon_testkit::tool("snmpget"),
+        netmon_testkit::tool("snmpwalk"),
+        netmon_testkit::tool("snmpbulkwalk"),
+    ) else {
+        return;
+    };
+    let ours = example("snmp");
+    let target = format!("127.0.0.1:{}", snmpd.port);
+    let v3 = [
+        "-v3",
+        "-u",
+        "sha1Aes256C",
+        "-l",
+        "authPriv",
+        "-a",
+        "SHA",
+        "-A",
+        "authpass123",
+        "-x",
+        "AES-256-C",
+        "-X",
+        "privpass123",
+    ];
+    // get: every type of the system group and the interface table, the
+    // empty string, the exceptions; byte for byte (no moving values).
+    let oids = [
+        ".1.3.6.1.2.1.1.1.0",
+        ".1.3.6.1.2.1.1.2.0",
+        ".1.3.6.1.2.1.1.5.0",
+        ".1.3.6.1.2.1.2.1.0",
+        ".1.3.6.1.2.1.2.2.1.2.1",
+        ".1.3.6.1.2.1.2.2.1.5.1",
+        ".1.3.6.1.2.1.2.2.1.6.1",
+        ".1.3.6.1.2.1.4.20.1.1.127.0.0.1",
+        ".1.3.6.1.2.1.1.99.0",
+        ".1.3.6.1.2.1.1.5.99",
+    ];
+    for version in [&["-v2c", "-c", "public"][..], &v3[..]] {
+        let mut args: Vec<&str> = version.to_vec();
+        args.extend(["-On", &target]);
+        args.extend(oids);
+        let theirs = run_tool(&snmpget, &args);
+        let mut our_args = vec!["get"];
+        our_args.extend(&args);
+        assert_eq!(run_tool(&ours, &our_args), theirs, "get {version:?}");
+    }
+    // v1 noSuchName: the same error text and status.
+    let args = ["-v1", "-c", "public", "-On", &target, ".1.3.6.1.2.1.1.99.0"];
+    let theirs = run_tool(&snmpget, &args);
+    assert_eq!(theirs.0, 2);
+    let mut our_args = vec!["get"];
+    our_args.extend(args);
+    assert_eq!(run_tool(&ours, &our_args), theirs);
+    // A timeout: the same message and status 1.
+    let args = [
+        "-v2c",
+        "-c",
+        "wrong",
+        "-t",
+        "0.2",
+        "-r",
+        "0",
+        "-On",
+        &target,
+        ".1.3.6.1.2.1.1.5.0",
+    ];
+    let theirs = run_tool(&snmpget, &args);
+    assert_eq!(theirs.0, 1);
+    let mut our_args = vec!["get"];
+    our_args.extend(args);
+    assert_eq!(run_tool(&ours, &our_args), theirs);
+
+    // walk (v3 authPriv) of the system group, and a bulkwalk of the whole
+    // tree: identical but for values that move between the two walks.
+    let mut args: Vec<&str> = v3.to_vec();
+    args.extend(["-On", &target, ".1.3.6.1.2.1.1"]);
+    let theirs = run_tool(&snmpwalk, &args);
+    let mut our_args = vec!["walk"];
+    our_args.extend(&args);
+    let mine = run_tool(&ours, &our_args);
+    assert_eq!((mine.0, &mine.2), (theirs.0, &theirs.2));
+    assert_eq!(mask_volatile(&mine.1), mask_volatile(&theirs.1));
+
+    let args = ["-v2c", "-c", "public", "-On", "-Cr10", &target, ".1"];
+    let theirs = run_tool(&snmpbulkwalk, &args);
+    let mut our_args = vec!["bulkwalk"];
+    our_args.extend(args);
+    let mine = run_tool(&ours, &our_args);
+    assert_eq!(mine.0, theirs.0);
+    let (a, b) = (mask_volatile(&mine.1), mask_volatile(&theirs.1));
+    assert!(a.len() > 1000, "{}", a.len());
+    // Processes come and go between the walks (hrSWRunTable), and the
+    // date moves: a handful of lines may differ, no more.
+    // (Compared as sets, so that one process more shifts nothing.)
+    let sa: std::collections::BTreeSet<&String> = a.iter().collect();
+    let sb: std::collections::BTreeSet<&String> = b.iter().collect();
+    let differing = sa.symmetric_difference(&sb).count();
+    assert!(
+        differing <= a.len() / 100,
+        "{differing} of {} lines differ from snmpbulkwalk's",
+        a.len()
+    );
+    assert_eq!(a.last(), b.last(), "both end with the endOfMibView line");
+}

@@ -3,15 +3,21 @@
 //! ```text
 //! snmp decode FILE... [--usm USER:AUTH:AUTHPASS[:PRIV:PRIVPASS]]... [--port N]... [--lenient]
 //!     every SNMP message of pcap, pcapng or raw BER files as JSON lines
+//! snmp get|getnext|walk|bulkwalk -v 1|2c|3 [-c COMMUNITY] [-u USER -l LEVEL -a AUTH -A PASS
+//!     -x PRIV -X PASS] [-r N] [-t SECONDS] [-On] [-CrN] TARGET [OID...]
+//!     net-snmp's snmpget/snmpgetnext/snmpwalk/snmpbulkwalk, same output with -On
 //! ```
 //!
-//! More subcommands (get, getnext, walk, bulkwalk, set, trap, inform)
-//! follow with the client. Exit status: 0 when every message decoded, 1
-//! when at least one could not be decoded or decrypted (each still gets a
-//! line with its `error`), 2 on usage or input errors.
+//! set, trap, inform, trapd and agent follow. Exit status of decode: 0
+//! when every message decoded, 1 when at least one could not be decoded or
+//! decrypted (each still gets a line with its `error`), 2 on usage or input
+//! errors; of the requests: 0, 1 on a timeout, 2 on an error status or a
+//! usage error.
 
 mod decode;
 mod json;
+mod netsnmp_fmt;
+mod request;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -19,7 +25,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(version, about = "SNMP tools: decode captures (more to come)")]
+#[command(
+    version,
+    about = "SNMP tools: decode captures; get, getnext, walk and bulkwalk as net-snmp does"
+)]
 struct Args {
     #[command(subcommand)]
     command: Command,
@@ -27,6 +36,14 @@ struct Args {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// GetRequest, printed as net-snmp's snmpget -On prints it.
+    Get(request::Common),
+    /// GetNextRequest (snmpgetnext).
+    Getnext(request::Common),
+    /// Walk a subtree with GetNext (snmpwalk).
+    Walk(request::Common),
+    /// Walk a subtree with GetBulk (snmpbulkwalk; -Cr sets max-repetitions).
+    Bulkwalk(request::Common),
     /// Print every SNMP message of pcap, pcapng or raw BER files as one
     /// JSON object per line.
     ///
@@ -62,5 +79,9 @@ fn main() -> ExitCode {
             ports,
             lenient,
         } => decode::run(&files, &users, &ports, lenient),
+        Command::Get(c) => request::run(request::Kind::Get, c),
+        Command::Getnext(c) => request::run(request::Kind::GetNext, c),
+        Command::Walk(c) => request::run(request::Kind::Walk, c),
+        Command::Bulkwalk(c) => request::run(request::Kind::BulkWalk, c),
     }
 }

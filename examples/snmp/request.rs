@@ -1,0 +1,282 @@
+//! `snmp get|getnext|walk|bulkwalk` with net-snmp's flags and output.
+
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use netmon::snmp::client::Client;
+use netmon::snmp::engine::client::Security;
+use netmon::snmp::engine::retry::RetryPolicy;
+use netmon::snmp::engine::walk::WalkEnd;
+use netmon::snmp::pdu::error_status;
+use netmon::snmp::usm::{AuthProtocol, PrivProtocol, UsmUser};
+use netmon::snmp::{Error, Oid, Pdu, Value, VarBind, Version};
+
+use crate::netsnmp_fmt;
+
+/// net-snmp's common options.
+#[derive(Debug, clap::Args)]
+pub struct Common {
+    /// SNMP version: 1, 2c or 3.
+    #[arg(short = 'v', default_value = "3")]
+    version: String,
+    /// Community (v1, v2c).
+    #[arg(short = 'c', default_value = "public")]
+    community: String,
+    /// v3 security name.
+    #[arg(short = 'u', default_value = "")]
+    user: String,
+    /// v3 security level: noAuthNoPriv, authNoPriv or authPriv.
+    #[arg(short = 'l', default_value = "noAuthNoPriv")]
+    level: String,
+    /// v3 authentication protocol: MD5, SHA, SHA-224, SHA-256, SHA-384, SHA-512.
+    #[arg(short = 'a', default_value = "MD5")]
+    auth_protocol: String,
+    /// v3 authentication pass phrase.
+    #[arg(short = 'A', default_value = "")]
+    auth_pass: String,
+    /// v3 privacy protocol: DES, AES, AES-192, AES-256, AES-192-C, AES-256-C.
+    #[arg(short = 'x', default_value = "DES")]
+    priv_protocol: String,
+    /// v3 privacy pass phrase.
+    #[arg(short = 'X', default_value = "")]
+    priv_pass: String,
+    /// Retries.
+    #[arg(short = 'r', default_value_t = 5)]
+    retries: u32,
+    /// Timeout in seconds.
+    #[arg(short = 't', default_value_t = 1.0)]
+    timeout: f64,
+    /// Output options (`n`: numeric OIDs, the only output this tool has).
+    #[arg(short = 'O', default_value = "n")]
+    output: String,
+    /// Application options (bulkwalk: `rN` sets max-repetitions, `nN`
+    /// non-repeaters).
+    #[arg(short = 'C', default_value = "")]
+    app: String,
+    /// The agent: host[:port], udp:host:port, udp6:[addr]:port.
+    target: String,
+    /// OIDs, numeric (`.1.3.6.1.2.1.1.5.0`).
+    oids: Vec<String>,
+}
+
+fn usage(msg: String) -> ExitCode {
+    eprintln!("{msg}");
+    ExitCode::from(2)
+}
+
+fn parse_target(t: &str) -> Result<SocketAddr, String> {
+    let (proto, rest) = match t.split_once(':') {
+        Some((p @ ("udp" | "udp6" | "tcp" | "tcp6"), rest)) => (p, rest),
+        _ => ("udp", t),
+    };
+    if proto.starts_with("tcp") {
+        return Err(format!("{t}: TCP transport is not supported yet"));
+    }
+    // [v6]:port, host:port, host
+    let with_port = if rest.starts_with('[') {
+        if rest.contains("]:") {
+            rest.to_string()
+        } else {
+            format!("{rest}:161")
+        }
+    } else if rest.matches(':').count() == 1 {
+        rest.to_string()
+    } else if rest.contains(':') {
+        format!("[{rest}]:161")
+    } else {
+        format!("{rest}:161")
+    };
+    with_port
+        .to_socket_addrs()
+        .map_err(|e| format!("{t}: {e}"))?
+        .next()
+        .ok_or_else(|| format!("{t}: no address"))
+}
+
+fn security(c: &Common) -> Result<(Version, Security), String> {
+    let version = match c.version.as_str() {
+        "1" => Version::V1,
+        "2c" | "2" => Version::V2c,
+        "3" => Version::V3,
+        v => return Err(format!("Invalid version specified after -v flag: {v}")),
+    };
+    if version != Version::V3 {
+        return Ok((
+            version,
+            Security::Community(c.community.as_bytes().to_vec()),
+        ));
+    }
+    let mut user = UsmUser::new(c.user.as_bytes().to_vec());
+    let level = c.level.to_ascii_lowercase();
+    let (auth, privacy) = match level.as_str() {
+        "noauthnopriv" | "noauth" | "nanp" => (false, false),
+        "authnopriv" | "auth" | "anp" => (true, false),
+        "authpriv" | "priv" | "ap" => (true, true),
+        l => {
+            return Err(format!(
+                "Invalid security level specified after -l flag: {l}"
+            ));
+        }
+    };
+    if auth {
+        let a = AuthProtocol::from_name(&c.auth_protocol).ok_or_else(|| {
+            format!(
+                "Invalid authentication protocol specified after -a flag: {}",
+                c.auth_protocol
+            )
+        })?;
+        user = user
+            .with_auth(a, c.auth_pass.as_bytes())
+            .map_err(|e| e.to_string())?;
+    }
+    if privacy {
+        let p = PrivProtocol::from_name(&c.priv_protocol).ok_or_else(|| {
+            format!(
+                "Invalid privacy protocol specified after -x flag: {}",
+                c.priv_protocol
+            )
+        })?;
+        user = user
+            .with_privacy(p, c.priv_pass.as_bytes())
+            .map_err(|e| e.to_string())?;
+    }
+    Ok((version, Security::Usm(user)))
+}
+
+fn parse_oid(s: &str) -> Result<Oid, String> {
+    s.trim_start_matches('.')
+        .parse::<Oid>()
+        .map_err(|e| format!("{s}: Unknown Object Identifier ({e})"))
+}
+
+/// Which request.
+#[derive(Debug, Clone, Copy)]
+pub enum Kind {
+    Get,
+    GetNext,
+    Walk,
+    BulkWalk,
+}
+
+/// net-snmp's wording of an error-status (snmp_errstring).
+fn reason(status: i32) -> String {
+    let text = match status {
+        error_status::TOO_BIG => "(tooBig) Response message would have been too large.",
+        error_status::NO_SUCH_NAME => "(noSuchName) There is no such variable name in this MIB.",
+        error_status::BAD_VALUE => "(badValue) The value given has the wrong type or length.",
+        error_status::GEN_ERR => "(genError) A general failure occured",
+        _ => return format!("({})", error_status::name(status)),
+    };
+    text.to_string()
+}
+
+fn print_error(pdu: &Pdu) -> ExitCode {
+    let idx = usize::try_from(pdu.error_index).unwrap_or(0);
+    eprintln!("Error in packet\nReason: {}", reason(pdu.error_status));
+    if let Some(vb) = idx.checked_sub(1).and_then(|i| pdu.varbinds.get(i)) {
+        eprintln!("Failed object: .{}\n", vb.name);
+    }
+    ExitCode::from(2)
+}
+
+pub fn run(kind: Kind, c: Common) -> ExitCode {
+    let target = match parse_target(&c.target) {
+        Ok(t) => t,
+        Err(e) => return usage(e),
+    };
+    let (version, sec) = match security(&c) {
+        Ok(v) => v,
+        Err(e) => return usage(e),
+    };
+    let mut oids = Vec::new();
+    for o in &c.oids {
+        match parse_oid(o) {
+            Ok(o) => oids.push(o),
+            Err(e) => return usage(e),
+        }
+    }
+    let policy = RetryPolicy {
+        timeout: Duration::from_secs_f64(c.timeout.max(0.001)),
+        retries: c.retries,
+        backoff: 1.0,
+        deadline: None,
+    };
+    let max_rep = c
+        .app
+        .strip_prefix('r')
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    rt.block_on(async move {
+        let mut client = match Client::connect(target, version, sec, policy).await {
+            Ok(c) => c,
+            Err(e) => return usage(format!("{}: {e}", c.target)),
+        };
+        let timeout = || {
+            eprintln!("Timeout: No Response from {}.", c.target);
+            ExitCode::from(1)
+        };
+        match kind {
+            Kind::Get | Kind::GetNext => {
+                if oids.is_empty() {
+                    return usage("Missing object name".into());
+                }
+                let r = match kind {
+                    Kind::Get => client.get(&oids).await,
+                    _ => client.get_next(&oids).await,
+                };
+                match r {
+                    Ok(pdu) if pdu.error_status != 0 => print_error(&pdu),
+                    Ok(pdu) => {
+                        for vb in &pdu.varbinds {
+                            println!("{}", netsnmp_fmt::line(vb));
+                        }
+                        ExitCode::SUCCESS
+                    }
+                    Err(Error::Timeout) => timeout(),
+                    Err(e) => {
+                        eprintln!("snmp: {e}");
+                        ExitCode::from(1)
+                    }
+                }
+            }
+            Kind::Walk | Kind::BulkWalk => {
+                let root = oids
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "1.3.6.1.2.1".parse().expect("literal"));
+                let (rows, end) = match kind {
+                    Kind::Walk => client.walk(root).await,
+                    _ => client.bulk_walk(root, max_rep).await,
+                };
+                for vb in &rows {
+                    println!("{}", netsnmp_fmt::line(vb));
+                }
+                match end {
+                    WalkEnd::EndOfMibView if version != Version::V1 => {
+                        if let Some(last) = rows.last() {
+                            println!(
+                                "{}",
+                                netsnmp_fmt::line(&VarBind::new(
+                                    last.name.clone(),
+                                    Value::EndOfMibView
+                                ))
+                            );
+                        }
+                        ExitCode::SUCCESS
+                    }
+                    WalkEnd::EndOfMibView | WalkEnd::LeftSubtree => ExitCode::SUCCESS,
+                    WalkEnd::Timeout => timeout(),
+                    other => {
+                        eprintln!("snmp: walk ended: {other:?}");
+                        ExitCode::from(2)
+                    }
+                }
+            }
+        }
+    })
+}
