@@ -737,6 +737,21 @@ fn snmp_requests_print_what_net_snmp_prints() {
     our_args.extend(args);
     assert_eq!(run_tool(&ours, &our_args), theirs);
 
+    // set: a writable object, then one that is not, then without write
+    // access: output, error texts and statuses as snmpset's.
+    let snmpset = netmon_testkit::tool("snmpset").expect("snmp package");
+    for (community, oid, value) in [
+        ("private", ".1.3.6.1.2.1.1.6.0", "rack 4"),
+        ("private", ".1.3.6.1.2.1.1.5.0", "renamed"),
+        ("public", ".1.3.6.1.2.1.1.6.0", "rack 5"),
+    ] {
+        let args = ["-v2c", "-c", community, "-On", &target, oid, "s", value];
+        let theirs = run_tool(&snmpset, &args);
+        let mut our_args = vec!["set"];
+        our_args.extend(args);
+        assert_eq!(run_tool(&ours, &our_args), theirs, "set {community} {oid}");
+    }
+
     // walk (v3 authPriv) of the system group, and a bulkwalk of the whole
     // tree: identical but for values that move between the two walks.
     let mut args: Vec<&str> = v3.to_vec();

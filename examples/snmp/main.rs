@@ -3,12 +3,13 @@
 //! ```text
 //! snmp decode FILE... [--usm USER:AUTH:AUTHPASS[:PRIV:PRIVPASS]]... [--port N]... [--lenient]
 //!     every SNMP message of pcap, pcapng or raw BER files as JSON lines
+//! snmp set … TARGET OID TYPE VALUE...                 snmpset (types i u c C t a o s x d n)
 //! snmp get|getnext|walk|bulkwalk -v 1|2c|3 [-c COMMUNITY] [-u USER -l LEVEL -a AUTH -A PASS
 //!     -x PRIV -X PASS] [-r N] [-t SECONDS] [-On] [-CrN] TARGET [OID...]
 //!     net-snmp's snmpget/snmpgetnext/snmpwalk/snmpbulkwalk, same output with -On
 //! ```
 //!
-//! set, trap, inform, trapd and agent follow. Exit status of decode: 0
+//! trap, inform, trapd and agent follow. Exit status of decode: 0
 //! when every message decoded, 1 when at least one could not be decoded or
 //! decrypted (each still gets a line with its `error`), 2 on usage or input
 //! errors; of the requests: 0, 1 on a timeout, 2 on an error status or a
@@ -44,6 +45,9 @@ enum Command {
     Walk(request::Common),
     /// Walk a subtree with GetBulk (snmpbulkwalk; -Cr sets max-repetitions).
     Bulkwalk(request::Common),
+    /// SetRequest (snmpset): OID TYPE VALUE triples, TYPE one of i u c C t
+    /// a o s x d n.
+    Set(request::Common),
     /// Print every SNMP message of pcap, pcapng or raw BER files as one
     /// JSON object per line.
     ///
@@ -83,5 +87,6 @@ fn main() -> ExitCode {
         Command::Getnext(c) => request::run(request::Kind::GetNext, c),
         Command::Walk(c) => request::run(request::Kind::Walk, c),
         Command::Bulkwalk(c) => request::run(request::Kind::BulkWalk, c),
+        Command::Set(c) => request::run(request::Kind::Set, c),
     }
 }

@@ -56,7 +56,8 @@ pub struct Common {
     app: String,
     /// The agent: host[:port], udp:host:port, udp6:[addr]:port.
     target: String,
-    /// OIDs, numeric (`.1.3.6.1.2.1.1.5.0`).
+    /// OIDs, numeric (`.1.3.6.1.2.1.1.5.0`); for set, OID TYPE VALUE triples.
+    #[arg(allow_hyphen_values = true)]
     oids: Vec<String>,
 }
 
@@ -157,23 +158,93 @@ pub enum Kind {
     GetNext,
     Walk,
     BulkWalk,
+    Set,
+}
+
+/// A value as snmpset takes it: a type letter and text.
+fn set_value(ty: &str, text: &str) -> Result<Value, String> {
+    let bad = || format!("{text}: bad value for type {ty}");
+    Ok(match ty {
+        "i" => Value::Integer(text.parse().map_err(|_| bad())?),
+        "u" => Value::Gauge32(text.parse().map_err(|_| bad())?),
+        "c" => Value::Counter32(text.parse().map_err(|_| bad())?),
+        "C" => Value::Counter64(text.parse().map_err(|_| bad())?),
+        "t" => Value::TimeTicks(text.parse().map_err(|_| bad())?),
+        "a" => Value::IpAddress(
+            text.parse::<std::net::Ipv4Addr>()
+                .map_err(|_| bad())?
+                .octets(),
+        ),
+        "o" => Value::ObjectId(parse_oid(text)?),
+        "s" => Value::OctetString(text.as_bytes().to_vec()),
+        "x" => {
+            let hex: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+            if hex.len() % 2 != 0 {
+                return Err(bad());
+            }
+            Value::OctetString(
+                (0..hex.len())
+                    .step_by(2)
+                    .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).map_err(|_| bad()))
+                    .collect::<Result<_, _>>()?,
+            )
+        }
+        "d" => Value::OctetString(
+            text.split(['.', ' '])
+                .filter(|p| !p.is_empty())
+                .map(|p| p.parse::<u8>().map_err(|_| bad()))
+                .collect::<Result<_, _>>()?,
+        ),
+        "n" => Value::Null,
+        _ => {
+            return Err(format!(
+                "{ty}: Bad object type (one of i u c C t a o s x d n)"
+            ));
+        }
+    })
 }
 
 /// net-snmp's wording of an error-status (snmp_errstring).
 fn reason(status: i32) -> String {
-    let text = match status {
-        error_status::TOO_BIG => "(tooBig) Response message would have been too large.",
-        error_status::NO_SUCH_NAME => "(noSuchName) There is no such variable name in this MIB.",
-        error_status::BAD_VALUE => "(badValue) The value given has the wrong type or length.",
-        error_status::GEN_ERR => "(genError) A general failure occured",
-        _ => return format!("({})", error_status::name(status)),
-    };
-    text.to_string()
+    const TEXT: [&str; 19] = [
+        "(noError) No Error",
+        "(tooBig) Response message would have been too large.",
+        "(noSuchName) There is no such variable name in this MIB.",
+        "(badValue) The value given has the wrong type or length.",
+        "(readOnly) The two parties used do not have access to use the specified SNMP PDU.",
+        "(genError) A general failure occured",
+        "noAccess",
+        "wrongType (The set datatype does not match the data type the agent expects)",
+        "wrongLength (The set value has an illegal length from what the agent expects)",
+        "wrongEncoding",
+        "wrongValue (The set value is illegal or unsupported in some way)",
+        "noCreation (That table does not support row creation or that object can not ever be created)",
+        "inconsistentValue (The set value is illegal or unsupported in some way)",
+        "resourceUnavailable (This is likely a out-of-memory failure within the agent)",
+        "commitFailed",
+        "undoFailed",
+        "authorizationError (access denied to that object)",
+        "notWritable (That object does not support modification)",
+        "inconsistentName (That object can not currently be created)",
+    ];
+    usize::try_from(status)
+        .ok()
+        .and_then(|i| TEXT.get(i))
+        .map_or_else(
+            || format!("({})", error_status::name(status)),
+            |t| t.to_string(),
+        )
 }
 
-fn print_error(pdu: &Pdu) -> ExitCode {
+/// As snmpget and snmpset print an error-status (snmpset's header has a
+/// full stop).
+fn print_error(pdu: &Pdu, kind: Kind) -> ExitCode {
     let idx = usize::try_from(pdu.error_index).unwrap_or(0);
-    eprintln!("Error in packet\nReason: {}", reason(pdu.error_status));
+    let stop = if matches!(kind, Kind::Set) { "." } else { "" };
+    eprintln!(
+        "Error in packet{stop}\nReason: {}",
+        reason(pdu.error_status)
+    );
     if let Some(vb) = idx.checked_sub(1).and_then(|i| pdu.varbinds.get(i)) {
         eprintln!("Failed object: .{}\n", vb.name);
     }
@@ -190,10 +261,23 @@ pub fn run(kind: Kind, c: Common) -> ExitCode {
         Err(e) => return usage(e),
     };
     let mut oids = Vec::new();
-    for o in &c.oids {
-        match parse_oid(o) {
-            Ok(o) => oids.push(o),
-            Err(e) => return usage(e),
+    let mut to_set = Vec::new();
+    if let Kind::Set = kind {
+        if c.oids.is_empty() || c.oids.len() % 3 != 0 {
+            return usage("Missing object name, type or value (OID TYPE VALUE ...)".into());
+        }
+        for t in c.oids.chunks(3) {
+            match (parse_oid(&t[0]), set_value(&t[1], &t[2])) {
+                (Ok(o), Ok(v)) => to_set.push(VarBind::new(o, v)),
+                (Err(e), _) | (_, Err(e)) => return usage(e),
+            }
+        }
+    } else {
+        for o in &c.oids {
+            match parse_oid(o) {
+                Ok(o) => oids.push(o),
+                Err(e) => return usage(e),
+            }
         }
     }
     let policy = RetryPolicy {
@@ -221,16 +305,17 @@ pub fn run(kind: Kind, c: Common) -> ExitCode {
             ExitCode::from(1)
         };
         match kind {
-            Kind::Get | Kind::GetNext => {
-                if oids.is_empty() {
+            Kind::Get | Kind::GetNext | Kind::Set => {
+                if oids.is_empty() && to_set.is_empty() {
                     return usage("Missing object name".into());
                 }
                 let r = match kind {
                     Kind::Get => client.get(&oids).await,
+                    Kind::Set => client.set(to_set).await,
                     _ => client.get_next(&oids).await,
                 };
                 match r {
-                    Ok(pdu) if pdu.error_status != 0 => print_error(&pdu),
+                    Ok(pdu) if pdu.error_status != 0 => print_error(&pdu, kind),
                     Ok(pdu) => {
                         for vb in &pdu.varbinds {
                             println!("{}", netsnmp_fmt::line(vb));
