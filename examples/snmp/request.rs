@@ -179,7 +179,7 @@ fn set_value(ty: &str, text: &str) -> Result<Value, String> {
         "s" => Value::OctetString(text.as_bytes().to_vec()),
         "x" => {
             let hex: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-            if hex.len() % 2 != 0 {
+            if !hex.len().is_multiple_of(2) {
                 return Err(bad());
             }
             Value::OctetString(
@@ -263,7 +263,7 @@ pub fn run(kind: Kind, c: Common) -> ExitCode {
     let mut oids = Vec::new();
     let mut to_set = Vec::new();
     if let Kind::Set = kind {
-        if c.oids.is_empty() || c.oids.len() % 3 != 0 {
+        if c.oids.is_empty() || !c.oids.len().is_multiple_of(3) {
             return usage("Missing object name, type or value (OID TYPE VALUE ...)".into());
         }
         for t in c.oids.chunks(3) {
