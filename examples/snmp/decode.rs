@@ -8,8 +8,7 @@ use std::process::ExitCode;
 
 use netmon::core::Timestamp;
 use netmon::pcap::{Protocol, SliceReader, transport};
-use netmon::snmp::ber::Reader;
-use netmon::snmp::message::{DecodeOptions, ScopedPduDataRef};
+use netmon::snmp::message::{DecodeOptions, ScopedPduDataRef, StreamFrame, next_stream_message};
 use netmon::snmp::usm::{self, AuthProtocol, KeyCache, PrivProtocol, UsmUser};
 use netmon::snmp::{Error, MessageRef, decode_with};
 use serde_json::json;
@@ -226,14 +225,17 @@ impl<W: Write> Decoder<W> {
                         .or_default();
                     buf.extend_from_slice(t.payload);
                     let mut messages = Vec::new();
-                    while let Ok(tlv) = Reader::new(buf).read() {
-                        let end = tlv.value_offset + tlv.value.len();
-                        messages.push(buf.drain(..end).collect::<Vec<u8>>());
-                    }
-                    if buf.first().is_some_and(|b| *b != 0x30) {
-                        // Not SNMP framing: say so once and drop the stream.
-                        let bytes = std::mem::take(buf);
-                        messages.push(bytes);
+                    loop {
+                        match next_stream_message(buf) {
+                            StreamFrame::Complete(end) => messages.push(buf.drain(..end).collect()),
+                            StreamFrame::Incomplete => break,
+                            // Not SNMP framing: print it once (its line
+                            // says why) and drop the stream.
+                            StreamFrame::Broken(_) => {
+                                messages.push(std::mem::take(buf));
+                                break;
+                            }
+                        }
                     }
                     for m in messages {
                         self.emit(path, &origin, &m).map_err(|e| e.to_string())?;
@@ -248,10 +250,11 @@ impl<W: Write> Decoder<W> {
         let mut at = 0;
         while at < data.len() {
             let rest = &data[at..];
-            let len = match Reader::new(rest).read() {
-                Ok(tlv) => tlv.value_offset + tlv.value.len(),
-                // Unframed tail: decode it whole so its error is printed.
-                Err(_) => rest.len(),
+            // Messages back to back, framed as on a TCP stream; an
+            // unframed tail is decoded whole so that its error is printed.
+            let len = match next_stream_message(rest) {
+                StreamFrame::Complete(n) => n,
+                StreamFrame::Incomplete | StreamFrame::Broken(_) => rest.len(),
             };
             let origin = Origin {
                 offset: at,

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use netmon_snmp::message::{
-    self, DecodeOptions, MsgFlags, ScopedPdu, ScopedPduData, ScopedPduRef, SecurityParams,
+    self, DecodeOptions, ScopedPdu, ScopedPduData, ScopedPduRef, SecurityParams,
     UsmParams, V3Message,
 };
 use netmon_snmp::usm::{self, AuthProtocol, PrivProtocol, UsmUser};
@@ -74,17 +74,10 @@ fuzz_target!(|data: &[u8]| {
     let salt = data.iter().fold(0u64, |a, b| a.rotate_left(5) ^ u64::from(*b));
     for user in users() {
         let keys = user.localize(ENGINE);
-        let mut flags = MsgFlags::REPORTABLE;
-        if keys.auth.is_some() {
-            flags |= MsgFlags::AUTH;
-        }
-        if keys.privacy.is_some() {
-            flags |= MsgFlags::PRIV;
-        }
         let msg = V3Message {
             msg_id: 7,
             max_size: 65507,
-            flags: MsgFlags(flags),
+            flags: keys.request_flags(),
             security_model: 3,
             security: SecurityParams::Usm(UsmParams {
                 engine_id: ENGINE.to_vec(),

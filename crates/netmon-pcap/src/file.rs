@@ -222,9 +222,7 @@ impl<'a> SliceReader<'a> {
             if at >= self.buf.len() {
                 return Ok(None);
             }
-            let Format::Pcapng { big } = self.format else {
-                unreachable!()
-            };
+            let big = matches!(self.format, Format::Pcapng { big: true });
             let Some(h) = self.buf.get(at..at + 8) else {
                 return Err(ferr("block header cut short", at));
             };
@@ -239,9 +237,7 @@ impl<'a> SliceReader<'a> {
                 self.format = Format::Pcapng { big };
                 self.interfaces.clear();
             }
-            let Format::Pcapng { big } = self.format else {
-                unreachable!()
-            };
+            let big = matches!(self.format, Format::Pcapng { big: true });
             let total = rd32(&self.buf[at + 4..at + 8], big) as usize;
             if total < 12 || !total.is_multiple_of(4) {
                 return Err(ferr(format!("block length {total} is not valid"), at + 4));

@@ -93,6 +93,27 @@ fn every_corpus_capture_reads_without_panic() {
     );
 }
 
+/// Every packet's fields (or the error that stopped the reading).
+type Fields = (i128, u16, u32, Vec<u8>, u32);
+
+fn packets_of(data: &[u8]) -> Vec<Result<Fields, String>> {
+    SliceReader::new(data)
+        .unwrap()
+        .map(|p| {
+            p.map(|p| {
+                (
+                    p.ts_ns,
+                    p.link_type,
+                    p.interface,
+                    p.data.to_vec(),
+                    p.orig_len,
+                )
+            })
+            .map_err(|e| e.what)
+        })
+        .collect()
+}
+
 #[test]
 fn pcapng_both_byte_orders_give_the_same_packets() {
     let Some(dir) = netmon_testkit::corpus_file("pcap/pcapng-conformance") else {
@@ -109,37 +130,7 @@ fn pcapng_both_byte_orders_give_the_same_packets() {
             continue;
         }
         let (dl, db) = (std::fs::read(l).unwrap(), std::fs::read(&b).unwrap());
-        let pl: Vec<_> = SliceReader::new(&dl)
-            .unwrap()
-            .map(|p| {
-                p.map(|p| {
-                    (
-                        p.ts_ns,
-                        p.link_type,
-                        p.interface,
-                        p.data.to_vec(),
-                        p.orig_len,
-                    )
-                })
-            })
-            .collect();
-        let pb: Vec<_> = SliceReader::new(&db)
-            .unwrap()
-            .map(|p| {
-                p.map(|p| {
-                    (
-                        p.ts_ns,
-                        p.link_type,
-                        p.interface,
-                        p.data.to_vec(),
-                        p.orig_len,
-                    )
-                })
-            })
-            .collect();
-        let pl: Vec<_> = pl.into_iter().map(|r| r.map_err(|e| e.what)).collect();
-        let pb: Vec<_> = pb.into_iter().map(|r| r.map_err(|e| e.what)).collect();
-        assert_eq!(pl, pb, "{}", rel.display());
+        assert_eq!(packets_of(&dl), packets_of(&db), "{}", rel.display());
         compared += 1;
     }
     assert!(compared >= 20, "{compared}");

@@ -603,13 +603,7 @@ pub(crate) fn put_short(out: &mut [u8], at: usize, tag: u8, value: &[u8]) -> usi
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn hex(s: &str) -> Vec<u8> {
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
-    }
+    use netmon_testkit::hex;
 
     #[test]
     fn lengths_short_long_and_refused() {

@@ -336,6 +336,41 @@ pub fn decode_with(buf: &[u8], opts: DecodeOptions) -> Result<MessageRef<'_>, De
     }
 }
 
+/// What the front of a TCP stream holds (RFC 3430: SNMP messages back to
+/// back, each a BER SEQUENCE, no other framing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamFrame {
+    /// A whole message of this many octets.
+    Complete(usize),
+    /// The message is not all there yet.
+    Incomplete,
+    /// Not SNMP framing (another tag, an indefinite or absurd length):
+    /// the stream cannot be resynchronised.
+    Broken(DecodeError),
+}
+
+/// Frames the next message of a TCP stream.
+pub fn next_stream_message(buf: &[u8]) -> StreamFrame {
+    match buf.first() {
+        None => return StreamFrame::Incomplete,
+        Some(&tag::SEQUENCE) => {}
+        Some(&found) => {
+            return StreamFrame::Broken(err(
+                DecodeErrorKind::UnexpectedTag {
+                    expected: tag::SEQUENCE,
+                    found,
+                },
+                0,
+            ));
+        }
+    }
+    match Reader::new(buf).read() {
+        Ok(tlv) => StreamFrame::Complete(tlv.value_offset + tlv.value.len()),
+        Err(e) if e.kind == DecodeErrorKind::Truncated => StreamFrame::Incomplete,
+        Err(e) => StreamFrame::Broken(e),
+    }
+}
+
 impl MessageRef<'_> {
     /// The version, `None` for an unknown one.
     pub fn version(&self) -> Option<Version> {
@@ -560,5 +595,29 @@ impl Message {
             },
             Message::Unknown(_) => Ok(()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stream_framing() {
+        let one = [0x30, 0x03, 0x02, 0x01, 0x00];
+        let mut two = one.to_vec();
+        two.extend_from_slice(&one[..3]);
+        assert_eq!(next_stream_message(&two), StreamFrame::Complete(5));
+        assert_eq!(next_stream_message(&two[5..]), StreamFrame::Incomplete);
+        assert_eq!(next_stream_message(&[]), StreamFrame::Incomplete);
+        assert_eq!(next_stream_message(&[0x30]), StreamFrame::Incomplete);
+        assert!(matches!(
+            next_stream_message(&[0x04, 0x00]),
+            StreamFrame::Broken(_)
+        ));
+        assert!(matches!(
+            next_stream_message(&[0x30, 0x80]),
+            StreamFrame::Broken(_)
+        ));
     }
 }

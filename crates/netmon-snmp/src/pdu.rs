@@ -704,6 +704,15 @@ impl<'w> PduWriter<'w> {
     }
 }
 
+/// Appends a variable-bindings SEQUENCE.
+fn encode_varbind_list(w: &mut Writer, varbinds: &[VarBind]) {
+    let list = w.begin_wide(tag::SEQUENCE);
+    for vb in varbinds {
+        vb.encode(w);
+    }
+    w.end(list);
+}
+
 /// A PDU with the common layout, owned.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pdu {
@@ -753,11 +762,7 @@ impl Pdu {
         w.i64(tag::INTEGER, i64::from(self.request_id));
         w.i64(tag::INTEGER, i64::from(self.error_status));
         w.i64(tag::INTEGER, i64::from(self.error_index));
-        let list = w.begin_wide(tag::SEQUENCE);
-        for vb in &self.varbinds {
-            vb.encode(w);
-        }
-        w.end(list);
+        encode_varbind_list(w, &self.varbinds);
         w.end(pdu);
     }
 }
@@ -790,11 +795,7 @@ impl TrapV1 {
         w.i64(tag::INTEGER, i64::from(self.generic_trap));
         w.i64(tag::INTEGER, i64::from(self.specific_trap));
         w.unsigned(tag::TIMETICKS, u64::from(self.time_stamp));
-        let list = w.begin_wide(tag::SEQUENCE);
-        for vb in &self.varbinds {
-            vb.encode(w);
-        }
-        w.end(list);
+        encode_varbind_list(w, &self.varbinds);
         w.end(pdu);
     }
 }

@@ -240,9 +240,7 @@ fn ours_varbind(vb: &netmon_snmp::VarBindRef<'_>) -> String {
     format!("{}={v}", vb.name)
 }
 
-fn hexs(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
+use netmon_testkit::to_hex as hexs;
 
 fn theirs_varbind(vb: &rasn_snmp::v2::VarBind) -> String {
     use rasn_smi::v2::{ApplicationSyntax as A, ObjectSyntax as O, SimpleSyntax as S};
@@ -327,18 +325,7 @@ fn every_capture_message_means_the_same_to_rasn_snmp() {
     use netmon_snmp::message::ScopedPduDataRef;
     let mut compared = 0;
     let mut rasn_refused = Vec::new();
-    for name in [
-        "netsnmp-5.9.3-loopback.pcap",
-        "snmpv1_get.pcap",
-        "snmpv1_get_short.pcap",
-        "snmpv1_set.pcap",
-        "snmpv1_trap.pcap",
-        "snmpv2_get.pcap",
-        "snmpv2_get_bulk.pcap",
-        "snmpv2_get_next.pcap",
-        "snmpv3_get_next.pcap",
-        "snmpwalk-short.pcap",
-    ] {
+    for name in support::CAPTURES {
         let Some(path) = netmon_testkit::corpus_file(&format!("snmp/pcap/{name}")) else {
             return;
         };

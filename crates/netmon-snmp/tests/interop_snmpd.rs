@@ -4,6 +4,8 @@
 //! AES-192/256 key extensions), and a whole-tree bulk walk compared with
 //! net-snmp's own `snmpbulkwalk`.
 
+mod support;
+
 use std::net::SocketAddr;
 use std::process::Command;
 use std::time::Duration;
@@ -90,28 +92,9 @@ fn every_v3_user_of_the_interop_configuration() {
     };
     use AuthProtocol as A;
     use PrivProtocol as P;
-    let users: [(&str, Option<A>, Option<P>); 11] = [
-        ("shaAesUser", Some(A::Sha1), Some(P::Aes128)),
-        ("sha256Aes256", Some(A::Sha256), Some(P::Aes256)),
-        ("md5DesUser", Some(A::Md5), Some(P::Des)),
-        ("authOnlyUser", Some(A::Sha512), None),
-        ("noAuthUser", None, None),
-        ("sha224Aes192", Some(A::Sha224), Some(P::Aes192)),
-        ("sha384Aes256", Some(A::Sha384), Some(P::Aes256)),
-        ("sha1Aes256", Some(A::Sha1), Some(P::Aes256)),
-        ("md5Aes192", Some(A::Md5), Some(P::Aes192)),
-        ("sha1Aes256C", Some(A::Sha1), Some(P::Aes256Reeder)),
-        ("md5Aes192C", Some(A::Md5), Some(P::Aes192Reeder)),
-    ];
     rt().block_on(async {
-        for (name, a, p) in users {
-            let mut u = UsmUser::new(name);
-            if let Some(a) = a {
-                u = u.with_auth(a, b"authpass123").unwrap();
-            }
-            if let Some(p) = p {
-                u = u.with_privacy(p, b"privpass123").unwrap();
-            }
+        for u in support::snmpd_users() {
+            let name = String::from_utf8_lossy(u.name()).into_owned();
             let mut c = Client::connect(
                 format!("127.0.0.1:{}", snmpd.port).parse().unwrap(),
                 Version::V3,

@@ -133,14 +133,7 @@ fn check(bytes: &[u8], what: &str) -> bool {
 
 fn corpus_messages() -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
-    for name in [
-        "snmpv1_req.bin",
-        "snmpv1_trap_coldstart.bin",
-        "snmpv2c-get-response.bin",
-        "snmpv3-report.bin",
-        "snmpv3_req.bin",
-        "snmpv3_req_encrypted.bin",
-    ] {
+    for name in support::BIN_MESSAGES {
         if let Some(p) = netmon_testkit::corpus_file(&format!("snmp/bin/{name}")) {
             out.push((name.to_string(), std::fs::read(p).unwrap()));
         }

@@ -52,9 +52,7 @@ fn assert_round_trip(bytes: &[u8], what: &str) -> Message {
     owned
 }
 
-fn hex_of(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
+use netmon_testkit::to_hex as hex_of;
 
 #[test]
 fn reference_message_decodes_to_its_published_values() {
@@ -120,14 +118,7 @@ fn counter64_message_yields_all_three_varbinds() {
 
 #[test]
 fn bin_messages_decode_and_round_trip() {
-    for name in [
-        "snmpv1_req.bin",
-        "snmpv1_trap_coldstart.bin",
-        "snmpv2c-get-response.bin",
-        "snmpv3-report.bin",
-        "snmpv3_req.bin",
-        "snmpv3_req_encrypted.bin",
-    ] {
+    for name in support::BIN_MESSAGES {
         let Some(path) = netmon_testkit::corpus_file(&format!("snmp/bin/{name}")) else {
             return;
         };
@@ -254,52 +245,7 @@ fn discovery_request_is_noauth_with_empty_engine() {
     assert_eq!(s.pdu.pdu_type(), Some(PduType::GetRequest));
 }
 
-/// The users of ../interop/snmpd.conf and snmptrapd.conf.
-fn interop_users() -> Vec<UsmUser> {
-    use AuthProtocol as A;
-    use PrivProtocol as P;
-    let table: [(&str, Option<A>, Option<P>); 13] = [
-        ("shaAesUser", Some(A::Sha1), Some(P::Aes128)),
-        ("sha256Aes256", Some(A::Sha256), Some(P::Aes256)),
-        ("md5DesUser", Some(A::Md5), Some(P::Des)),
-        ("authOnlyUser", Some(A::Sha512), None),
-        ("noAuthUser", None, None),
-        ("sha224Aes192", Some(A::Sha224), Some(P::Aes192)),
-        ("sha384Aes256", Some(A::Sha384), Some(P::Aes256)),
-        ("sha1Aes256", Some(A::Sha1), Some(P::Aes256)),
-        ("md5Aes192", Some(A::Md5), Some(P::Aes192)),
-        ("sha1Aes256C", Some(A::Sha1), Some(P::Aes256Reeder)),
-        ("md5Aes192C", Some(A::Md5), Some(P::Aes192Reeder)),
-        ("trapUser", Some(A::Sha1), Some(P::Aes128)),
-        ("informUser", Some(A::Sha256), Some(P::Aes128)),
-    ];
-    table
-        .into_iter()
-        .map(|(name, a, p)| {
-            let mut u = UsmUser::new(name);
-            if let Some(a) = a {
-                u = u.with_auth(a, b"authpass123").unwrap();
-            }
-            if let Some(p) = p {
-                u = u.with_privacy(p, b"privpass123").unwrap();
-            }
-            u
-        })
-        .collect()
-}
-
-const CAPTURES: [&str; 10] = [
-    "netsnmp-5.9.3-loopback.pcap",
-    "snmpv1_get.pcap",
-    "snmpv1_get_short.pcap",
-    "snmpv1_set.pcap",
-    "snmpv1_trap.pcap",
-    "snmpv2_get.pcap",
-    "snmpv2_get_bulk.pcap",
-    "snmpv2_get_next.pcap",
-    "snmpv3_get_next.pcap",
-    "snmpwalk-short.pcap",
-];
+use support::{CAPTURES, interop_users};
 
 #[test]
 fn every_message_of_every_capture_decodes_and_round_trips() {

@@ -5,17 +5,7 @@
 //! written here because they are published constants, not corpus files.
 
 use netmon_snmp::usm::{AuthProtocol, PrivProtocol, UsmUser};
-
-fn hex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
-}
-
-fn h(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
+use netmon_testkit::{hex, to_hex as h};
 
 #[test]
 fn rfc3414_and_sha2_password_to_key_and_localisation() {

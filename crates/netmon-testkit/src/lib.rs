@@ -247,7 +247,8 @@ pub struct SnmpReadmeMessages {
     pub counter64: Vec<u8>,
 }
 
-fn unhex(s: &str) -> Option<Vec<u8>> {
+/// Hex text (whitespace ignored) to octets; `None` when it is not hex.
+pub fn unhex(s: &str) -> Option<Vec<u8>> {
     let s: String = s.split_whitespace().collect();
     if !s.len().is_multiple_of(2) {
         return None;
@@ -271,4 +272,15 @@ fn parse_snmp_readme(text: &str) -> Option<SnmpReadmeMessages> {
         getresponse10,
         counter64,
     })
+}
+
+/// Hex text to octets, for literals in tests (panics on bad hex).
+#[track_caller]
+pub fn hex(s: &str) -> Vec<u8> {
+    unhex(s).unwrap_or_else(|| panic!("not hex: {s}"))
+}
+
+/// Octets as lowercase hex text.
+pub fn to_hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
 }

@@ -221,17 +221,10 @@ impl ClientEngine {
                 let clock = self.clock.as_ref().ok_or(Error::NotUsm)?;
                 let keys = self.keys.as_ref().ok_or(Error::NotUsm)?;
                 let (boots, time) = clock.at(now);
-                let mut flags = MsgFlags::REPORTABLE;
-                if keys.auth.is_some() {
-                    flags |= MsgFlags::AUTH;
-                }
-                if keys.privacy.is_some() {
-                    flags |= MsgFlags::PRIV;
-                }
                 let msg = V3Message {
                     msg_id: id,
                     max_size: self.max_size,
-                    flags: MsgFlags(flags),
+                    flags: keys.request_flags(),
                     security_model: message::USM_SECURITY_MODEL,
                     security: SecurityParams::Usm(UsmParams {
                         engine_id: clock.engine_id.clone(),

@@ -269,6 +269,20 @@ pub struct LocalizedKeys {
 }
 
 impl LocalizedKeys {
+    /// msgFlags for a request with these keys: reportable, plus auth
+    /// and priv as far as the keys go.
+    pub fn request_flags(&self) -> crate::message::MsgFlags {
+        use crate::message::MsgFlags;
+        let mut f = MsgFlags::REPORTABLE;
+        if self.auth.is_some() {
+            f |= MsgFlags::AUTH;
+        }
+        if self.privacy.is_some() {
+            f |= MsgFlags::PRIV;
+        }
+        MsgFlags(f)
+    }
+
     fn refuse(&self, level: &'static str) -> Error {
         Error::UnsupportedSecurityLevel {
             level,
@@ -493,13 +507,7 @@ pub fn unprotect<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn hex(s: &str) -> Vec<u8> {
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
-    }
+    use netmon_testkit::hex;
 
     #[test]
     fn des_and_aes_round_trip_every_length() {
