@@ -32,6 +32,7 @@
 
 pub use netmon_core as core;
 
+pub mod agent;
 pub mod ber;
 #[cfg(feature = "tokio")]
 pub mod client;
