@@ -784,3 +784,218 @@ fn snmp_requests_print_what_net_snmp_prints() {
     );
     assert_eq!(a.last(), b.last(), "both end with the endOfMibView line");
 }
+
+/// `snmp agent` running in the background, killed on drop.
+struct AgentProcess {
+    child: std::process::Child,
+    target: String,
+}
+
+impl Drop for AgentProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `snmp agent` with `args` on a free port; ready when snmpget
+/// with `probe` (its community or v3 flags) gets an answer.
+fn start_agent(args: &[&str], snmpget: &std::path::Path, probe: &[&str]) -> AgentProcess {
+    let port = netmon_testkit::snmpd::free_port();
+    let listen = format!("127.0.0.1:{port}");
+    let child = Command::new(example("snmp"))
+        .args(["agent", "--listen", &listen, "--duration", "120"])
+        .args(args)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start snmp agent");
+    let agent = AgentProcess {
+        child,
+        target: listen,
+    };
+    for _ in 0..100 {
+        let mut a: Vec<&str> = probe.to_vec();
+        a.extend([
+            "-t",
+            "0.1",
+            "-r",
+            "0",
+            "-On",
+            &agent.target,
+            ".1.3.6.1.2.1.1.1.0",
+        ]);
+        if run_tool(snmpget, &a).0 == 0 {
+            return agent;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("snmp agent did not answer on {}", agent.target);
+}
+
+#[test]
+fn net_snmp_tools_against_the_agent() {
+    let Some(snmpd) = netmon_testkit::snmpd::start_snmpd() else {
+        return;
+    };
+    let (Some(snmpget), Some(snmpwalk), Some(snmpbulkwalk), Some(snmpset)) = (
+        netmon_testkit::tool("snmpget"),
+        netmon_testkit::tool("snmpwalk"),
+        netmon_testkit::tool("snmpbulkwalk"),
+        netmon_testkit::tool("snmpset"),
+    ) else {
+        return;
+    };
+    let dir = tempfile_dir("agent-interop");
+    let user = "sha1Aes256C:SHA:authpass123:AES-256-C:privpass123";
+    let v3 = [
+        "-v3",
+        "-u",
+        "sha1Aes256C",
+        "-l",
+        "authPriv",
+        "-a",
+        "SHA",
+        "-A",
+        "authpass123",
+        "-x",
+        "AES-256-C",
+        "-X",
+        "privpass123",
+    ];
+    let v2c = ["-v2c", "-c", "public"];
+
+    // Replay: snmpd's whole tree, dumped by snmpwalk, served by the agent
+    // and walked again by snmpwalk (v2c) and snmpbulkwalk (v3 authPriv):
+    // the same lines, byte for byte.
+    let (code, dump, _) = run_tool(
+        &snmpwalk,
+        &[
+            "-v2c",
+            "-c",
+            "public",
+            "-On",
+            &format!("127.0.0.1:{}", snmpd.port),
+            ".1",
+        ],
+    );
+    assert_eq!(code, 0);
+    let dump_file = dir.join("snmpd.walk");
+    std::fs::write(&dump_file, &dump).unwrap();
+    let replay = start_agent(
+        &[
+            "-c",
+            "public",
+            "--user",
+            user,
+            "--walk",
+            dump_file.to_str().unwrap(),
+        ],
+        &snmpget,
+        &v2c,
+    );
+    let replayable: Vec<&str> = dump.lines().filter(|l| !l.contains("= Opaque: ")).collect();
+    assert!(replayable.len() > 1000, "{}", replayable.len());
+    let (code, walked, err) = run_tool(
+        &snmpwalk,
+        &["-v2c", "-c", "public", "-On", &replay.target, ".1"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let walked: Vec<&str> = walked.lines().collect();
+    for (a, b) in walked.iter().zip(&replayable) {
+        assert_eq!(a, b);
+    }
+    assert_eq!(walked.len(), replayable.len());
+    let mut args: Vec<&str> = v3.to_vec();
+    args.extend(["-On", "-Cr25", &replay.target, ".1"]);
+    let (code, bulk, err) = run_tool(&snmpbulkwalk, &args);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(bulk.lines().collect::<Vec<_>>(), walked);
+    drop(replay);
+
+    // The simulated router: get and set with v2c and v3 authPriv, and
+    // snmpset's error texts and statuses for what may not be written.
+    let sim = start_agent(
+        &["-c", "public", "--rw-community", "private", "--user", user],
+        &snmpget,
+        &v2c,
+    );
+    let name = ".1.3.6.1.2.1.1.5.0";
+    let (code, out, _) = run_tool(
+        &snmpset,
+        &[
+            "-v2c",
+            "-c",
+            "private",
+            "-On",
+            &sim.target,
+            name,
+            "s",
+            "edge-7",
+        ],
+    );
+    assert_eq!(
+        (code, out.as_str()),
+        (0, ".1.3.6.1.2.1.1.5.0 = STRING: \"edge-7\"\n")
+    );
+    let mut args: Vec<&str> = v3.to_vec();
+    args.extend([
+        "-On",
+        &sim.target,
+        name,
+        ".1.3.6.1.2.1.2.2.1.2.3",
+        ".1.3.6.1.2.1.1.9.0",
+    ]);
+    let (code, out, _) = run_tool(&snmpget, &args);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        ".1.3.6.1.2.1.1.5.0 = STRING: \"edge-7\"\n\
+         .1.3.6.1.2.1.2.2.1.2.3 = STRING: \"GigabitEthernet0/3\"\n\
+         .1.3.6.1.2.1.1.9.0 = No Such Object available on this agent at this OID\n"
+    );
+    let mut args: Vec<&str> = v3.to_vec();
+    args.extend([
+        "-On",
+        &sim.target,
+        ".1.3.6.1.2.1.1.6.0",
+        "s",
+        "row 9",
+        ".1.3.6.1.2.1.1.1.0",
+        "s",
+        "x",
+    ]);
+    let (code, _, err) = run_tool(&snmpset, &args);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("Reason: notWritable") && err.contains("Failed object: .1.3.6.1.2.1.1.1.0"),
+        "{err}"
+    );
+    let (code, _, err) = run_tool(
+        &snmpset,
+        &["-v2c", "-c", "public", "-On", &sim.target, name, "s", "x"],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("Reason: noAccess"), "{err}");
+    // The bulk walk of the simulated interfaces: 4 rows of 17 columns.
+    let (code, out, _) = run_tool(
+        &snmpbulkwalk,
+        &[
+            "-v2c",
+            "-c",
+            "public",
+            "-On",
+            &sim.target,
+            ".1.3.6.1.2.1.2.2",
+        ],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), 4 * 17);
+    // A wrong v3 password: net-snmp's authentication failure.
+    let mut args: Vec<&str> = v3.to_vec();
+    args[8] = "wrongpass123";
+    args.extend(["-On", &sim.target, name]);
+    let (code, _, err) = run_tool(&snmpget, &args);
+    assert_eq!(code, 1);
+    assert!(err.contains("Authentication failure"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}

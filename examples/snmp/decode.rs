@@ -26,33 +26,33 @@ struct Origin {
     tcp: bool,
 }
 
-/// Parses `USER:AUTH:AUTHPASS[:PRIV:PRIVPASS]`.
-fn parse_user(spec: &str) -> Result<UsmUser, String> {
+/// Parses `USER:AUTH:AUTHPASS[:PRIV:PRIVPASS]` given after `flag`.
+pub fn parse_user(flag: &str, spec: &str) -> Result<UsmUser, String> {
     let parts: Vec<&str> = spec.split(':').collect();
     if parts.len() != 3 && parts.len() != 5 {
         return Err(format!(
-            "--usm {spec:?}: expected USER:AUTH:AUTHPASS or USER:AUTH:AUTHPASS:PRIV:PRIVPASS"
+            "{flag} {spec:?}: expected USER:AUTH:AUTHPASS or USER:AUTH:AUTHPASS:PRIV:PRIVPASS"
         ));
     }
     let auth = AuthProtocol::from_name(parts[1]).ok_or_else(|| {
         format!(
-            "--usm {:?}: unknown authentication protocol {:?} (MD5, SHA, SHA-224, SHA-256, SHA-384, SHA-512)",
+            "{flag} {:?}: unknown authentication protocol {:?} (MD5, SHA, SHA-224, SHA-256, SHA-384, SHA-512)",
             parts[0], parts[1]
         )
     })?;
     let mut user = UsmUser::new(parts[0])
         .with_auth(auth, parts[2].as_bytes())
-        .map_err(|e| format!("--usm {:?}: {e}", parts[0]))?;
+        .map_err(|e| format!("{flag} {:?}: {e}", parts[0]))?;
     if parts.len() == 5 {
         let privacy = PrivProtocol::from_name(parts[3]).ok_or_else(|| {
             format!(
-                "--usm {:?}: unknown privacy protocol {:?} (DES, AES, AES-192, AES-256, AES-192-C, AES-256-C)",
+                "{flag} {:?}: unknown privacy protocol {:?} (DES, AES, AES-192, AES-256, AES-192-C, AES-256-C)",
                 parts[0], parts[3]
             )
         })?;
         user = user
             .with_privacy(privacy, parts[4].as_bytes())
-            .map_err(|e| format!("--usm {:?}: {e}", parts[0]))?;
+            .map_err(|e| format!("{flag} {:?}: {e}", parts[0]))?;
     }
     Ok(user)
 }
@@ -271,7 +271,7 @@ impl<W: Write> Decoder<W> {
 pub fn run(files: &[PathBuf], users: &[String], ports: &[u16], lenient: bool) -> ExitCode {
     let mut keys = KeyCache::new(4096);
     for spec in users {
-        match parse_user(spec) {
+        match parse_user("--usm", spec) {
             Ok(u) => keys.add_user(u),
             Err(e) => {
                 eprintln!("snmp decode: {e}");

@@ -9,12 +9,17 @@
 //!     net-snmp's snmpget/snmpgetnext/snmpwalk/snmpbulkwalk, same output with -On
 //! ```
 //!
-//! trap, inform, trapd and agent follow. Exit status of decode: 0
+//! snmp agent [--listen ADDR:PORT] [-c COMMUNITY]... [--rw-community C]... [--user SPEC]...
+//!     [--walk DUMPFILE] [--devices N] [--engine-id HEX] [--boots-file PATH]
+//!     simulated routers or a walk dump, default udp:127.0.0.1:1161
+//!
+//! trap, inform and trapd follow. Exit status of decode: 0
 //! when every message decoded, 1 when at least one could not be decoded or
 //! decrypted (each still gets a line with its `error`), 2 on usage or input
 //! errors; of the requests: 0, 1 on a timeout, 2 on an error status or a
 //! usage error.
 
+mod agent;
 mod decode;
 mod json;
 mod netsnmp_fmt;
@@ -54,6 +59,10 @@ enum Command {
     /// UDP and TCP on ports 161 and 162 are SNMP (add more with --port);
     /// a file that is not a capture is read as BER messages back to back.
     /// v3 messages are authenticated and decrypted with the --usm users.
+    /// Serve simulated routers (MIB-II system, interfaces, ifXTable with
+    /// moving counters, CPU, memory, BGP peers) or an `snmpwalk -On` dump
+    /// to v1/v2c communities and v3 users, until Ctrl-C.
+    Agent(agent::AgentArgs),
     Decode {
         /// pcap, pcapng or raw BER files.
         #[arg(required = true)]
@@ -88,5 +97,6 @@ fn main() -> ExitCode {
         Command::Walk(c) => request::run(request::Kind::Walk, c),
         Command::Bulkwalk(c) => request::run(request::Kind::BulkWalk, c),
         Command::Set(c) => request::run(request::Kind::Set, c),
+        Command::Agent(a) => agent::run(a),
     }
 }

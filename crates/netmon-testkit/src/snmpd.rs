@@ -31,8 +31,10 @@ pub fn interop_dir() -> PathBuf {
         .unwrap_or_else(|| crate::workspace_root().join("../shared/interop"))
 }
 
-fn free_port() -> u16 {
-    // A port free for both UDP and TCP on 127.0.0.1 (and, with luck, ::1).
+/// A port free for UDP and TCP on 127.0.0.1 and UDP on ::1 (racy, as any
+/// such probe, but fine for tests on loopback).
+pub fn free_port() -> u16 {
+    // A port free for both UDP and TCP on 127.0.0.1 (and ::1).
     for _ in 0..50 {
         let udp = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
         let port = udp.local_addr().unwrap().port();

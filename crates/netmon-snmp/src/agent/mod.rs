@@ -30,6 +30,7 @@
 //! ```
 
 pub mod boots;
+pub mod dump;
 pub mod mib;
 #[cfg(feature = "tokio")]
 pub mod serve;
