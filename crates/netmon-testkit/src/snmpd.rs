@@ -24,6 +24,13 @@ impl Drop for Snmpd {
     }
 }
 
+impl Snmpd {
+    /// The daemon's process ID (to read its CPU time in /proc).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
 /// The interop folder: `NETMON_INTEROP`, else `../shared/interop`.
 pub fn interop_dir() -> PathBuf {
     std::env::var_os("NETMON_INTEROP")
