@@ -41,14 +41,23 @@ fn record_walk(agent: &mut Agent) -> (Vec<Vec<u8>>, usize) {
     let mut varbinds = 0;
     let mut at: Oid = "1".parse().expect("oid");
     loop {
-        e.send(now, PduType::GetBulkRequest, vec![VarBind::null(at.clone())], 0, 25);
+        e.send(
+            now,
+            PduType::GetBulkRequest,
+            vec![VarBind::null(at.clone())],
+            0,
+            25,
+        );
         let d = e.poll_transmit().expect("request");
         let Reply::Send(answer) = agent.handle(now, &d) else {
             panic!("no answer")
         };
         requests.push(d);
         e.handle_datagram(now, &answer);
-        let Some(Event::Response { result: Ok(pdu), .. }) = e.poll_event() else {
+        let Some(Event::Response {
+            result: Ok(pdu), ..
+        }) = e.poll_event()
+        else {
             panic!("no response")
         };
         let mut done = false;
