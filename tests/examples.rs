@@ -999,3 +999,257 @@ fn net_snmp_tools_against_the_agent() {
     assert!(err.contains("Authentication failure"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn notifications_between_netmon_and_net_snmp() {
+    let (Some(snmptrap), Some(snmpinform)) = (
+        netmon_testkit::tool("snmptrap"),
+        netmon_testkit::tool("snmpinform"),
+    ) else {
+        return;
+    };
+    let ours = example("snmp");
+    // net-snmp's snmptrap and snmpinform to netmon's trapd.
+    let port = netmon_testkit::snmpd::free_port();
+    let listen = format!("127.0.0.1:{port}");
+    let mut trapd = Command::new(&ours)
+        .args([
+            "trapd",
+            "--listen",
+            &listen,
+            "-c",
+            "public",
+            "--count",
+            "5",
+            "--duration",
+            "60",
+        ])
+        .args(["--user", "trapUser:SHA:authpass123:AES:privpass123"])
+        .args(["--user", "informUser:SHA-256:authpass123:AES:privpass123"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start trapd");
+    // Ready when it says it listens.
+    let mut stderr = std::io::BufReader::new(trapd.stderr.take().expect("stderr"));
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut stderr, &mut first).unwrap();
+    assert!(first.contains("listening"), "{first}");
+    let v3 = |user: &str, auth: &str| {
+        vec![
+            "-v3".to_string(),
+            "-u".into(),
+            user.into(),
+            "-l".into(),
+            "authPriv".into(),
+            "-a".into(),
+            auth.into(),
+            "-A".into(),
+            "authpass123".into(),
+            "-x".into(),
+            "AES".into(),
+            "-X".into(),
+            "privpass123".into(),
+        ]
+    };
+    let sends: Vec<(&std::path::Path, Vec<String>)> = vec![
+        (
+            &snmptrap,
+            vec![
+                "-v1".into(),
+                "-c".into(),
+                "public".into(),
+                listen.clone(),
+                ".1.3.6.1.4.1.9999".into(),
+                "10.1.2.3".into(),
+                "6".into(),
+                "1".into(),
+                "".into(),
+            ],
+        ),
+        (
+            &snmptrap,
+            vec![
+                "-v2c".into(),
+                "-c".into(),
+                "public".into(),
+                listen.clone(),
+                "".into(),
+                ".1.3.6.1.4.1.9999.0.2".into(),
+                ".1.3.6.1.2.1.1.5.0".into(),
+                "s".into(),
+                "edge \"7\"".into(),
+            ],
+        ),
+        (
+            &snmpinform,
+            vec![
+                "-v2c".into(),
+                "-c".into(),
+                "public".into(),
+                listen.clone(),
+                "".into(),
+                ".1.3.6.1.4.1.9999.0.3".into(),
+            ],
+        ),
+        (
+            &snmptrap,
+            [
+                v3("trapUser", "SHA"),
+                vec![
+                    "-e".into(),
+                    "0x8000000001020304".into(),
+                    listen.clone(),
+                    "".into(),
+                    ".1.3.6.1.4.1.9999.0.4".into(),
+                ],
+            ]
+            .concat(),
+        ),
+        (
+            &snmpinform,
+            [
+                v3("informUser", "SHA-256"),
+                vec![listen.clone(), "".into(), ".1.3.6.1.4.1.9999.0.5".into()],
+            ]
+            .concat(),
+        ),
+    ];
+    for (tool, args) in &sends {
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, _, err) = run_tool(tool, &a);
+        assert_eq!(code, 0, "{} {a:?}: {err}", tool.display());
+    }
+    let out = trapd.stdout.take().expect("stdout");
+    let lines: Vec<serde_json::Value> = std::io::BufRead::lines(std::io::BufReader::new(out))
+        .map(|l| serde_json::from_str(&l.unwrap()).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 5, "{lines:?}");
+    // --count 5: it exits by itself, successfully.
+    assert!(trapd.wait().unwrap().success());
+    let field = |i: usize, k: &str| lines[i][k].as_str().unwrap_or_default().to_string();
+    assert_eq!(
+        (field(0, "kind"), field(0, "trap_oid")),
+        ("trap-v1".into(), ".1.3.6.1.4.1.9999.0.1".into())
+    );
+    assert_eq!(field(0, "agent_addr"), "10.1.2.3");
+    assert_eq!(
+        (field(1, "kind"), field(1, "version")),
+        ("trap".into(), "2c".into())
+    );
+    assert_eq!(lines[1]["varbinds"][2]["value"], "edge \"7\"");
+    assert_eq!(
+        (field(2, "kind"), field(2, "trap_oid")),
+        ("inform".into(), ".1.3.6.1.4.1.9999.0.3".into())
+    );
+    assert_eq!(
+        (field(3, "user"), field(3, "engine_id"), field(3, "level")),
+        (
+            "trapUser".into(),
+            "8000000001020304".into(),
+            "authPriv".into()
+        )
+    );
+    assert_eq!(
+        (field(4, "kind"), field(4, "user")),
+        ("inform".into(), "informUser".into())
+    );
+
+    // netmon's trap and inform to net-snmp's snmptrapd.
+    let Some(snmptrapd) = netmon_testkit::snmpd::start_snmptrapd() else {
+        return;
+    };
+    let target = format!("127.0.0.1:{}", snmptrapd.port);
+    let sends: Vec<(&str, Vec<String>)> = vec![
+        (
+            "trap",
+            vec![
+                "-v".into(),
+                "1".into(),
+                "-c".into(),
+                "public".into(),
+                target.clone(),
+                ".1.3.6.1.4.1.9999".into(),
+                "10.1.2.3".into(),
+                "6".into(),
+                "11".into(),
+                "".into(),
+            ],
+        ),
+        (
+            "trap",
+            vec![
+                "-v".into(),
+                "2c".into(),
+                "-c".into(),
+                "public".into(),
+                target.clone(),
+                "".into(),
+                ".1.3.6.1.4.1.9999.0.12".into(),
+                ".1.3.6.1.2.1.1.5.0".into(),
+                "s".into(),
+                "from-netmon".into(),
+            ],
+        ),
+        (
+            "inform",
+            vec![
+                "-v".into(),
+                "2c".into(),
+                "-c".into(),
+                "public".into(),
+                target.clone(),
+                "".into(),
+                ".1.3.6.1.4.1.9999.0.13".into(),
+            ],
+        ),
+        (
+            "trap",
+            [
+                v3("trapUser", "SHA"),
+                vec![
+                    "-e".into(),
+                    "8000000001020304".into(),
+                    target.clone(),
+                    "".into(),
+                    ".1.3.6.1.4.1.9999.0.14".into(),
+                ],
+            ]
+            .concat(),
+        ),
+        (
+            "inform",
+            [
+                v3("informUser", "SHA-256"),
+                vec![target.clone(), "".into(), ".1.3.6.1.4.1.9999.0.15".into()],
+            ]
+            .concat(),
+        ),
+    ];
+    for (cmd, args) in &sends {
+        let mut a: Vec<&str> = vec![cmd];
+        a.extend(args.iter().map(String::as_str));
+        let (code, _, err) = run_tool(&ours, &a);
+        assert_eq!(code, 0, "{a:?}: {err}");
+    }
+    // snmptrapd logs each (traps asynchronously: wait for the last).
+    let start = std::time::Instant::now();
+    let want = [
+        ".1.3.6.1.4.1.9999",
+        ".1.3.6.1.4.1.9999.0.12",
+        ".1.3.6.1.4.1.9999.0.13",
+        ".1.3.6.1.4.1.9999.0.14",
+        ".1.3.6.1.4.1.9999.0.15",
+    ];
+    loop {
+        let log = snmptrapd.log();
+        if want.iter().all(|w| log.contains(w)) && log.contains("from-netmon") {
+            break;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(10),
+            "snmptrapd did not log every notification:\n{log}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}

@@ -51,7 +51,7 @@ pub struct AgentArgs {
     duration: Option<f64>,
 }
 
-fn parse_hex(s: &str) -> Result<Vec<u8>, String> {
+pub fn parse_hex(s: &str) -> Result<Vec<u8>, String> {
     let s = s.trim_start_matches("0x");
     if !s.len().is_multiple_of(2) || s.len() < 10 || s.len() > 64 {
         return Err(format!("--engine-id {s:?}: 5 to 32 octets in hex"));

@@ -1,10 +1,11 @@
 //! Messages as JSON objects.
 
 use netmon::snmp::ber::OpaqueValue;
+use netmon::snmp::ber::Writer;
 use netmon::snmp::message::{ScopedPduRef, V3MessageRef};
 use netmon::snmp::pdu::{AnyPduRef, VarBindsRef, error_status};
-use netmon::snmp::value::is_printable;
-use netmon::snmp::{DecodeError, ValueRef};
+use netmon::snmp::value::{decode_value, is_printable};
+use netmon::snmp::{DecodeError, ValueRef, VarBind};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Value as J, json};
 
@@ -65,32 +66,52 @@ fn value(v: &ValueRef<'_>) -> J {
     }
 }
 
+/// One varbind: `{"oid", "type", "value"}`, `"encoding": "hex"` for
+/// octets that are not text, `"repaired"` for lenient fixes.
+fn varbind(name: &str, v: &ValueRef<'_>, repaired: bool) -> J {
+    let mut o = Obj::default();
+    o.insert("oid", json!(format!(".{name}")));
+    let ty = match v {
+        ValueRef::Other { tag, .. } => format!("tag 0x{tag:02x}"),
+        other => other.type_name().to_string(),
+    };
+    o.insert("type", json!(ty));
+    o.insert("value", value(v));
+    if let ValueRef::OctetString(s) = v
+        && !is_printable(s)
+    {
+        // Not text: the value is the octets in hex.
+        o.insert("encoding", json!("hex"));
+    }
+    if repaired {
+        o.insert("repaired", json!(true));
+    }
+    serde_json::to_value(&o).expect("plain JSON")
+}
+
+/// Owned varbinds (a receiver's), printed as [`varbinds`] prints them.
+pub fn owned_varbinds(list: &[VarBind]) -> J {
+    J::Array(
+        list.iter()
+            .map(|vb| {
+                let mut w = Writer::new();
+                vb.value.encode(&mut w);
+                match decode_value(&w.buf) {
+                    Ok(v) => varbind(&vb.name.to_string(), &v, false),
+                    Err(e) => json!({"oid": format!(".{}", vb.name), "error": e.to_string()}),
+                }
+            })
+            .collect(),
+    )
+}
+
 /// The varbinds; a damaged one ends the list with an error.
 fn varbinds(list: &VarBindsRef<'_>, out: &mut Obj) -> Result<(), DecodeError> {
     let mut items = Vec::new();
     let mut result = Ok(());
     for vb in list {
         match vb {
-            Ok(vb) => {
-                let mut o = Obj::default();
-                o.insert("oid", json!(format!(".{}", vb.name)));
-                let ty = match vb.value {
-                    ValueRef::Other { tag, .. } => format!("tag 0x{tag:02x}"),
-                    other => other.type_name().to_string(),
-                };
-                o.insert("type", json!(ty));
-                o.insert("value", value(&vb.value));
-                if let ValueRef::OctetString(s) = vb.value
-                    && !is_printable(s)
-                {
-                    // Not text: the value is the octets in hex.
-                    o.insert("encoding", json!("hex"));
-                }
-                if vb.repaired {
-                    o.insert("repaired", json!(true));
-                }
-                items.push(serde_json::to_value(&o).expect("plain JSON"));
-            }
+            Ok(vb) => items.push(varbind(&vb.name.to_string(), &vb.value, vb.repaired)),
             Err(e) => {
                 result = Err(e);
                 break;

@@ -13,7 +13,10 @@
 //!     [--walk DUMPFILE] [--devices N] [--engine-id HEX] [--boots-file PATH]
 //!     simulated routers or a walk dump, default udp:127.0.0.1:1161
 //!
-//! trap, inform and trapd follow. Exit status of decode: 0
+//! snmp trap|inform [net-snmp flags] [-e ENGINEID] TARGET UPTIME TRAP-OID [OID TYPE VALUE]...
+//!     snmptrap and snmpinform (v1 traps: ENTERPRISE AGENT-ADDR GENERIC SPECIFIC UPTIME ...)
+//! snmp trapd [--listen ADDR:PORT] [-c COMMUNITY]... [--user SPEC]... [--count N]
+//!     traps and informs as JSON lines, informs acknowledged, default udp:127.0.0.1:1162 Exit status of decode: 0
 //! when every message decoded, 1 when at least one could not be decoded or
 //! decrypted (each still gets a line with its `error`), 2 on usage or input
 //! errors; of the requests: 0, 1 on a timeout, 2 on an error status or a
@@ -24,6 +27,7 @@ mod decode;
 mod json;
 mod netsnmp_fmt;
 mod request;
+mod trapd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -63,6 +67,16 @@ enum Command {
     /// moving counters, CPU, memory, BGP peers) or an `snmpwalk -On` dump
     /// to v1/v2c communities and v3 users, until Ctrl-C.
     Agent(agent::AgentArgs),
+    /// Send a trap (snmptrap): v2c/v3 `TARGET UPTIME TRAP-OID [OID TYPE
+    /// VALUE]...`, v1 `TARGET ENTERPRISE AGENT-ADDR GENERIC SPECIFIC UPTIME
+    /// [OID TYPE VALUE]...`; UPTIME '' is the system's; port 162 by default;
+    /// -e sets the sender's engine ID (v3).
+    Trap(request::Common),
+    /// Send an inform and wait for its acknowledgement (snmpinform),
+    /// retried with -r and -t.
+    Inform(request::Common),
+    /// Receive traps and informs (acknowledged), one JSON line each.
+    Trapd(trapd::TrapdArgs),
     Decode {
         /// pcap, pcapng or raw BER files.
         #[arg(required = true)]
@@ -98,5 +112,8 @@ fn main() -> ExitCode {
         Command::Bulkwalk(c) => request::run(request::Kind::BulkWalk, c),
         Command::Set(c) => request::run(request::Kind::Set, c),
         Command::Agent(a) => agent::run(a),
+        Command::Trap(c) => request::run(request::Kind::Trap, c),
+        Command::Inform(c) => request::run(request::Kind::Inform, c),
+        Command::Trapd(a) => trapd::run(a),
     }
 }

@@ -8,9 +8,11 @@ use netmon::snmp::client::Client;
 use netmon::snmp::engine::client::Security;
 use netmon::snmp::engine::retry::RetryPolicy;
 use netmon::snmp::engine::walk::WalkEnd;
+use netmon::snmp::notify::{TrapSender, notification_varbinds};
+use netmon::snmp::pdu::TrapV1;
 use netmon::snmp::pdu::error_status;
 use netmon::snmp::usm::{AuthProtocol, PrivProtocol, UsmUser};
-use netmon::snmp::{Error, Oid, Pdu, Value, VarBind, Version};
+use netmon::snmp::{Error, Oid, Pdu, PduType, Value, VarBind, Version};
 
 use crate::netsnmp_fmt;
 
@@ -41,6 +43,9 @@ pub struct Common {
     /// v3 privacy pass phrase.
     #[arg(short = 'X', default_value = "")]
     priv_pass: String,
+    /// v3 engine ID in hex: the sender's own for `trap` (net-snmp's -e).
+    #[arg(short = 'e', value_name = "HEX")]
+    engine_id: Option<String>,
     /// Retries.
     #[arg(short = 'r', default_value_t = 5)]
     retries: u32,
@@ -66,7 +71,7 @@ fn usage(msg: String) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn parse_target(t: &str) -> Result<SocketAddr, String> {
+fn parse_target(t: &str, default_port: u16) -> Result<SocketAddr, String> {
     let (proto, rest) = match t.split_once(':') {
         Some((p @ ("udp" | "udp6" | "tcp" | "tcp6"), rest)) => (p, rest),
         _ => ("udp", t),
@@ -79,14 +84,14 @@ fn parse_target(t: &str) -> Result<SocketAddr, String> {
         if rest.contains("]:") {
             rest.to_string()
         } else {
-            format!("{rest}:161")
+            format!("{rest}:{default_port}")
         }
     } else if rest.matches(':').count() == 1 {
         rest.to_string()
     } else if rest.contains(':') {
-        format!("[{rest}]:161")
+        format!("[{rest}]:{default_port}")
     } else {
-        format!("{rest}:161")
+        format!("{rest}:{default_port}")
     };
     with_port
         .to_socket_addrs()
@@ -159,6 +164,10 @@ pub enum Kind {
     Walk,
     BulkWalk,
     Set,
+    /// snmptrap.
+    Trap,
+    /// snmpinform.
+    Inform,
 }
 
 /// A value as snmpset takes it: a type letter and text.
@@ -251,8 +260,174 @@ fn print_error(pdu: &Pdu, kind: Kind) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// Seconds since boot in hundredths (what snmptrap sends for an empty
+/// uptime argument).
+fn system_uptime() -> u32 {
+    std::fs::read_to_string("/proc/uptime")
+        .ok()
+        .and_then(|t| t.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or(0, |s| (s * 100.0) as u64 as u32)
+}
+
+/// The notification arguments: v2c/v3 `UPTIME TRAP-OID [OID TYPE VALUE]...`;
+/// v1 `ENTERPRISE AGENT-ADDR GENERIC SPECIFIC UPTIME [OID TYPE VALUE]...`.
+enum TrapArgs {
+    V2 {
+        uptime: u32,
+        trap_oid: Oid,
+        extra: Vec<VarBind>,
+    },
+    V1(TrapV1),
+}
+
+fn parse_uptime(s: &str) -> Result<u32, String> {
+    if s.is_empty() {
+        Ok(system_uptime())
+    } else {
+        s.parse()
+            .map_err(|_| format!("{s}: bad uptime (hundredths of a second, or '')"))
+    }
+}
+
+fn triples(args: &[String]) -> Result<Vec<VarBind>, String> {
+    if !args.len().is_multiple_of(3) {
+        return Err("Missing object name, type or value (OID TYPE VALUE ...)".into());
+    }
+    args.chunks(3)
+        .map(|t| Ok(VarBind::new(parse_oid(&t[0])?, set_value(&t[1], &t[2])?)))
+        .collect()
+}
+
+fn trap_args(version: Version, args: &[String]) -> Result<TrapArgs, String> {
+    if version == Version::V1 {
+        let [enterprise, addr, generic, specific, uptime, rest @ ..] = args else {
+            return Err(
+                "v1 trap: ENTERPRISE AGENT-ADDR GENERIC SPECIFIC UPTIME [OID TYPE VALUE]...".into(),
+            );
+        };
+        let agent_addr = if addr.is_empty() {
+            [127, 0, 0, 1]
+        } else {
+            addr.parse::<std::net::Ipv4Addr>()
+                .map_err(|_| format!("{addr}: bad agent address"))?
+                .octets()
+        };
+        return Ok(TrapArgs::V1(TrapV1 {
+            enterprise: parse_oid(enterprise)?,
+            agent_addr,
+            generic_trap: generic
+                .parse()
+                .map_err(|_| format!("{generic}: bad generic trap"))?,
+            specific_trap: specific
+                .parse()
+                .map_err(|_| format!("{specific}: bad specific trap"))?,
+            time_stamp: parse_uptime(uptime)?,
+            varbinds: triples(rest)?,
+        }));
+    }
+    let [uptime, trap_oid, rest @ ..] = args else {
+        return Err("UPTIME TRAP-OID [OID TYPE VALUE]... expected".into());
+    };
+    Ok(TrapArgs::V2 {
+        uptime: parse_uptime(uptime)?,
+        trap_oid: parse_oid(trap_oid)?,
+        extra: triples(rest)?,
+    })
+}
+
+fn notify(kind: Kind, c: Common) -> ExitCode {
+    let target = match parse_target(&c.target, 162) {
+        Ok(t) => t,
+        Err(e) => return usage(e),
+    };
+    let (version, sec) = match security(&c) {
+        Ok(v) => v,
+        Err(e) => return usage(e),
+    };
+    let args = match trap_args(version, &c.oids) {
+        Ok(a) => a,
+        Err(e) => return usage(e),
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    rt.block_on(async move {
+        if let Kind::Inform = kind {
+            let TrapArgs::V2 {
+                uptime,
+                trap_oid,
+                extra,
+            } = args
+            else {
+                return usage("snmpinform: informs need -v 2c or -v 3".into());
+            };
+            let policy = RetryPolicy {
+                timeout: Duration::from_secs_f64(c.timeout.max(0.001)),
+                retries: c.retries,
+                backoff: 1.0,
+                deadline: None,
+            };
+            let mut client = match Client::connect(target, version, sec, policy).await {
+                Ok(cl) => cl,
+                Err(e) => return usage(format!("{}: {e}", c.target)),
+            };
+            let varbinds = notification_varbinds(uptime, &trap_oid, extra);
+            return match client.request(PduType::InformRequest, varbinds, 0, 0).await {
+                Ok(_) => ExitCode::SUCCESS,
+                Err(Error::Timeout) => {
+                    eprintln!("snmpinform: Timeout");
+                    ExitCode::from(1)
+                }
+                Err(e) => {
+                    eprintln!("snmpinform: {e}");
+                    ExitCode::from(2)
+                }
+            };
+        }
+        let mut sender = TrapSender::new(version, sec);
+        if let Some(h) = &c.engine_id {
+            match crate::agent::parse_hex(h) {
+                Ok(id) => sender.set_engine(id, 1),
+                Err(e) => return usage(e),
+            }
+        }
+        let datagram = match args {
+            TrapArgs::V1(t) => sender.trap_v1(t),
+            TrapArgs::V2 {
+                uptime,
+                trap_oid,
+                extra,
+            } => sender.trap(std::time::Instant::now(), &trap_oid, uptime, extra),
+        };
+        let datagram = match datagram {
+            Ok(d) => d,
+            Err(e) => return usage(format!("snmptrap: {e}")),
+        };
+        let bind: SocketAddr = if target.is_ipv4() {
+            ([0, 0, 0, 0], 0).into()
+        } else {
+            (std::net::Ipv6Addr::UNSPECIFIED, 0).into()
+        };
+        let sent = match tokio::net::UdpSocket::bind(bind).await {
+            Ok(s) => s.send_to(&datagram, target).await,
+            Err(e) => Err(e),
+        };
+        match sent {
+            Ok(_) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("snmptrap: {}: {e}", c.target);
+                ExitCode::from(1)
+            }
+        }
+    })
+}
+
 pub fn run(kind: Kind, c: Common) -> ExitCode {
-    let target = match parse_target(&c.target) {
+    if matches!(kind, Kind::Trap | Kind::Inform) {
+        return notify(kind, c);
+    }
+    let target = match parse_target(&c.target, 161) {
         Ok(t) => t,
         Err(e) => return usage(e),
     };
@@ -362,6 +537,8 @@ pub fn run(kind: Kind, c: Common) -> ExitCode {
                     }
                 }
             }
+            // Sent by notify() before a runtime is started here.
+            Kind::Trap | Kind::Inform => usage("trap and inform take another path".into()),
         }
     })
 }

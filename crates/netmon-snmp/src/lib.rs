@@ -39,6 +39,7 @@ pub mod client;
 pub mod engine;
 mod error;
 pub mod message;
+pub mod notify;
 pub mod oid;
 pub mod pdu;
 pub mod usm;

@@ -1,19 +1,19 @@
-//! net-snmp's `snmpd` for tests: the interop configuration of
-//! `../shared/interop/snmpd.conf` on a free loopback port (UDP on
-//! 127.0.0.1 and ::1, TCP on 127.0.0.1), its persistent files in a
-//! temporary folder, killed when dropped.
+//! net-snmp's `snmpd` and `snmptrapd` for tests: the interop
+//! configurations of `../shared/interop` on a free loopback port (UDP on
+//! 127.0.0.1 and ::1, and TCP on 127.0.0.1 for snmpd), persistent files
+//! in a temporary folder, killed when dropped.
 
 use std::path::PathBuf;
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
-/// A running snmpd.
+/// A running snmpd or snmptrapd.
 #[derive(Debug)]
 pub struct Snmpd {
     child: Child,
     /// The port (UDP and TCP).
     pub port: u16,
-    /// Its folder: `snmpd.conf`, `snmpd.log`, persistent state.
+    /// Its folder: the configuration, `daemon.log`, persistent state.
     pub dir: tempfile::TempDir,
 }
 
@@ -58,8 +58,30 @@ pub fn free_port() -> u16 {
 /// printed reason) when snmpd or the interop folder is missing, a panic
 /// under CI.
 pub fn start_snmpd() -> Option<Snmpd> {
-    let snmpd = crate::tool("snmpd")?;
-    let conf = interop_dir().join("snmpd.conf");
+    start("snmpd", "agentAddress", |port| {
+        format!("agentAddress udp:127.0.0.1:{port},udp6:[::1]:{port},tcp:127.0.0.1:{port}")
+    })
+}
+
+/// Starts snmptrapd from the interop `snmptrapd.conf` (trapUser bound to
+/// engine 0x8000000001020304, informUser for informs, community public)
+/// on a free port; it logs every notification to [`Snmpd::log`].
+pub fn start_snmptrapd() -> Option<Snmpd> {
+    start("snmptrapd", "snmpTrapdAddr", |port| {
+        format!("snmpTrapdAddr udp:127.0.0.1:{port},udp6:[::1]:{port}")
+    })
+}
+
+impl Snmpd {
+    /// What the daemon logged so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("daemon.log")).unwrap_or_default()
+    }
+}
+
+fn start(name: &str, directive: &str, address: impl Fn(u16) -> String) -> Option<Snmpd> {
+    let daemon = crate::tool(name)?;
+    let conf = interop_dir().join(format!("{name}.conf"));
     let Ok(text) = std::fs::read_to_string(&conf) else {
         let reason = format!("{} not found (set NETMON_INTEROP)", conf.display());
         assert!(!crate::in_ci(), "{reason}");
@@ -71,27 +93,28 @@ pub fn start_snmpd() -> Option<Snmpd> {
     let text: String = text
         .lines()
         .map(|l| {
-            if l.starts_with("agentAddress") {
-                format!("agentAddress udp:127.0.0.1:{port},udp6:[::1]:{port},tcp:127.0.0.1:{port}")
+            if l.starts_with(directive) {
+                address(port)
             } else {
                 l.to_string()
             }
         })
         .collect::<Vec<_>>()
         .join("\n");
-    std::fs::write(dir.path().join("snmpd.conf"), text + "\n").unwrap();
-    let log = dir.path().join("snmpd.log");
-    let child = Command::new(snmpd)
+    let conf = dir.path().join(format!("{name}.conf"));
+    std::fs::write(&conf, text + "\n").unwrap();
+    let log = dir.path().join("daemon.log");
+    let child = Command::new(daemon)
         .args(["-f", "-C", "-c"])
-        .arg(dir.path().join("snmpd.conf"))
+        .arg(&conf)
         .arg("-Lf")
         .arg(&log)
         .arg("-p")
-        .arg(dir.path().join("snmpd.pid"))
+        .arg(dir.path().join("daemon.pid"))
         .env("SNMP_PERSISTENT_DIR", dir.path())
         .env("MIBS", "")
         .spawn()
-        .expect("start snmpd");
+        .unwrap_or_else(|e| panic!("start {name}: {e}"));
     let s = Snmpd { child, port, dir };
     // Ready once it has logged its banner (after binding its ports).
     let start = Instant::now();
@@ -102,7 +125,7 @@ pub fn start_snmpd() -> Option<Snmpd> {
         std::thread::sleep(Duration::from_millis(20));
     }
     panic!(
-        "snmpd did not start: {}",
+        "{name} did not start: {}",
         std::fs::read_to_string(&log).unwrap_or_default()
     );
 }

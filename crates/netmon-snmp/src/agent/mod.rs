@@ -46,6 +46,7 @@ use crate::message::{
     self, CommunityMessage, Message, MessageRef, MsgFlags, ScopedPdu, ScopedPduData,
     SecurityParams, UsmParams, V3Message, V3MessageRef, Version,
 };
+use crate::notify::Notification;
 use crate::oid::Oid;
 use crate::pdu::{AnyPduRef, Pdu, PduRef, PduType, VarBind};
 use crate::usm::{self, LocalizedKeys, UsmUser};
@@ -126,10 +127,18 @@ pub struct AgentBuilder {
     boots: i32,
     max_size: usize,
     communities: HashMap<Vec<u8>, Access>,
+    any_community: Option<Access>,
     users: Vec<(UsmUser, Access)>,
 }
 
 impl AgentBuilder {
+    /// Accepts every community not configured otherwise, with `access`
+    /// (a trap receiver's informs; not for agents on a network).
+    pub fn any_community(mut self, access: Access) -> Self {
+        self.any_community = Some(access);
+        self
+    }
+
     /// Adds a v1/v2c community.
     pub fn community(mut self, name: impl Into<Vec<u8>>, access: Access) -> Self {
         self.communities.insert(name.into(), access);
@@ -175,7 +184,9 @@ impl AgentBuilder {
             started: None,
             max_size: self.max_size,
             communities: self.communities,
+            any_community: self.any_community,
             users,
+            informs: std::collections::VecDeque::new(),
             stats: Stats::default(),
             salt: u64::from(std::process::id()).rotate_left(40) ^ 0x5eed,
         }
@@ -191,7 +202,9 @@ pub struct Agent {
     started: Option<Instant>,
     max_size: usize,
     communities: HashMap<Vec<u8>, Access>,
+    any_community: Option<Access>,
     users: HashMap<Vec<u8>, (LocalizedKeys, Access)>,
+    informs: std::collections::VecDeque<Notification>,
     stats: Stats,
     salt: u64,
 }
@@ -226,8 +239,40 @@ impl Agent {
             boots: 1,
             max_size: 65507,
             communities: HashMap::new(),
+            any_community: None,
             users: Vec::new(),
         }
+    }
+
+    /// Whether `community` is accepted.
+    pub fn community_ok(&self, community: &[u8]) -> bool {
+        self.any_community.is_some() || self.communities.contains_key(community)
+    }
+
+    /// The next InformRequest received (answered already); a receiver
+    /// collects them here.
+    pub fn poll_inform(&mut self) -> Option<Notification> {
+        self.informs.pop_front()
+    }
+
+    /// Acknowledges an inform: the Response echoes its varbinds (RFC 3416
+    /// §4.2.7); the inform is queued for [`Agent::poll_inform`], at most
+    /// 10 000 of them.
+    fn inform(
+        &mut self,
+        p: &PduRef<'_>,
+        n: impl FnOnce(Pdu) -> Notification,
+    ) -> Result<Pdu, String> {
+        let varbinds = p
+            .varbinds
+            .to_vec()
+            .map_err(|e| format!("undecodable varbind: {e}"))?;
+        let request = Pdu::new(PduType::InformRequest, p.request_id, varbinds.clone());
+        if self.informs.len() >= 10_000 {
+            self.informs.pop_front();
+        }
+        self.informs.push_back(n(request));
+        Ok(Pdu::new(PduType::Response, p.request_id, varbinds))
     }
 
     /// The MIB (to change it between requests).
@@ -275,7 +320,12 @@ impl Agent {
     }
 
     fn community_request(&mut self, now: Instant, c: message::CommunityMessageRef<'_>) -> Reply {
-        let Some(access) = self.communities.get(c.community).cloned() else {
+        let access = self
+            .communities
+            .get(c.community)
+            .or(self.any_community.as_ref())
+            .cloned();
+        let Some(access) = access else {
             self.stats.bad_communities += 1;
             return Reply::Drop(format!(
                 "unknown community {:?}",
@@ -286,7 +336,15 @@ impl Agent {
             return Reply::Drop("not a request PDU".into());
         };
         let overhead = 32 + c.community.len();
-        let pdu = match self.process(now, c.version, &access, p, self.max_size, overhead) {
+        let processed = if p.pdu_type == PduType::InformRequest && c.version == Version::V2c {
+            let (version, community) = (c.version, c.community);
+            self.inform(p, |pdu| {
+                crate::notify::inform_notification(version, Some(community), None, pdu)
+            })
+        } else {
+            self.process(now, c.version, &access, p, self.max_size, overhead)
+        };
+        let pdu = match processed {
             Ok(pdu) => pdu,
             Err(why) => return Reply::Drop(why),
         };
@@ -575,7 +633,24 @@ impl Agent {
             + scoped.context_name.len()
             + keys.auth.as_ref().map_or(0, |a| a.protocol().mac_len())
             + if keys.privacy.is_some() { 32 } else { 0 };
-        let pdu = match self.process(now, Version::V3, &access, p, max_size, overhead) {
+        let processed = if p.pdu_type == PduType::InformRequest {
+            let (user, engine, level) = (
+                usm_params.user_name,
+                self.engine_id.clone(),
+                v.flags.level_name(),
+            );
+            self.inform(p, |pdu| {
+                crate::notify::inform_notification(
+                    Version::V3,
+                    None,
+                    Some((user, &engine, level)),
+                    pdu,
+                )
+            })
+        } else {
+            self.process(now, Version::V3, &access, p, max_size, overhead)
+        };
+        let pdu = match processed {
             Ok(pdu) => pdu,
             Err(why) => return Reply::Drop(why),
         };
@@ -585,7 +660,9 @@ impl Agent {
             v.msg_id,
             flags,
             usm_params.user_name,
-            scoped.context_name,
+            // RFC 3412 §7.1.9: the request's context, echoed (an inform's
+            // is its sender's, not this engine's).
+            (scoped.context_engine_id, scoped.context_name),
             pdu,
             &keys,
         )
@@ -598,10 +675,11 @@ impl Agent {
         msg_id: i32,
         flags: MsgFlags,
         user: &[u8],
-        context_name: &[u8],
+        context: (&[u8], &[u8]),
         pdu: Pdu,
         keys: &LocalizedKeys,
     ) -> Reply {
+        let (context_engine_id, context_name) = context;
         let (boots, time) = self.engine_clock(now);
         let msg = V3Message {
             msg_id,
@@ -616,7 +694,7 @@ impl Agent {
                 ..Default::default()
             }),
             data: ScopedPduData::Plaintext(ScopedPdu {
-                context_engine_id: self.engine_id.clone(),
+                context_engine_id: context_engine_id.to_vec(),
                 context_name: context_name.to_vec(),
                 pdu: pdu.into(),
             }),
@@ -682,7 +760,18 @@ impl Agent {
             .map(|u| u.user_name.to_vec())
             .unwrap_or_default();
         match keys {
-            Some(k) => self.send_v3(now, v.msg_id, MsgFlags(MsgFlags::AUTH), &user, b"", pdu, k),
+            Some(k) => {
+                let engine = self.engine_id.clone();
+                self.send_v3(
+                    now,
+                    v.msg_id,
+                    MsgFlags(MsgFlags::AUTH),
+                    &user,
+                    (&engine, b""),
+                    pdu,
+                    k,
+                )
+            }
             None => {
                 let (boots, time) = self.engine_clock(now);
                 let msg = Message::V3(V3Message {
