@@ -42,6 +42,8 @@ pub mod message;
 pub mod notify;
 pub mod oid;
 pub mod pdu;
+#[cfg(feature = "tokio")]
+pub mod poller;
 pub mod usm;
 pub mod value;
 

@@ -258,6 +258,19 @@ pub enum MessageRef<'a> {
     },
 }
 
+/// The number that pairs an answer with its request: the PDU's
+/// request-id in v1/v2c, msgID in v3 (the PDU may be encrypted).
+pub fn message_id(buf: &[u8]) -> Option<i32> {
+    match decode(buf).ok()? {
+        MessageRef::Community(c) => match &c.pdu {
+            crate::pdu::AnyPduRef::Pdu(p) => Some(p.request_id),
+            _ => None,
+        },
+        MessageRef::V3(v) => Some(v.msg_id),
+        MessageRef::Unknown { .. } => None,
+    }
+}
+
 /// Decodes a message strictly. See [`decode_with`].
 #[inline]
 pub fn decode(buf: &[u8]) -> Result<MessageRef<'_>, DecodeError> {

@@ -152,6 +152,13 @@ impl ClientEngine {
         self.inflight.next_timeout()
     }
 
+    /// Whether a request or discovery with this request-id (v1/v2c) or
+    /// msgID (v3) is waiting for its answer: how a socket shared by many
+    /// targets finds the engine of an answer from an unexpected address.
+    pub fn awaits(&self, id: i32) -> bool {
+        self.inflight.get(id).is_some()
+    }
+
     /// Requests waiting for an answer or for discovery.
     pub fn in_flight(&self) -> usize {
         self.inflight.len() + self.waiting.len()
