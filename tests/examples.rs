@@ -1253,3 +1253,65 @@ fn notifications_between_netmon_and_net_snmp() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
+
+#[test]
+fn snmp_requests_over_tcp_print_what_net_snmp_prints() {
+    let Some(snmpd) = netmon_testkit::snmpd::start_snmpd() else {
+        return;
+    };
+    let (Some(snmpget), Some(snmpbulkwalk)) = (
+        netmon_testkit::tool("snmpget"),
+        netmon_testkit::tool("snmpbulkwalk"),
+    ) else {
+        return;
+    };
+    let ours = example("snmp");
+    let target = format!("tcp:127.0.0.1:{}", snmpd.port);
+    for version in [
+        &["-v2c", "-c", "public"][..],
+        &[
+            "-v3",
+            "-u",
+            "sha256Aes256",
+            "-l",
+            "authPriv",
+            "-a",
+            "SHA-256",
+            "-A",
+            "authpass123",
+            "-x",
+            "AES-256",
+            "-X",
+            "privpass123",
+        ][..],
+    ] {
+        let mut args: Vec<&str> = version.to_vec();
+        args.extend([
+            "-On",
+            &target,
+            ".1.3.6.1.2.1.1.5.0",
+            ".1.3.6.1.2.1.2.2.1.2.1",
+            ".1.3.6.1.2.1.1.99.0",
+        ]);
+        let theirs = run_tool(&snmpget, &args);
+        assert_eq!(theirs.0, 0, "{}", theirs.2);
+        let mut our_args = vec!["get"];
+        our_args.extend(&args);
+        assert_eq!(
+            run_tool(&ours, &our_args),
+            theirs,
+            "get over TCP {version:?}"
+        );
+        // The interface table over TCP: the names do not move.
+        let mut args: Vec<&str> = version.to_vec();
+        args.extend(["-On", "-Cr7", &target, ".1.3.6.1.2.1.2.2.1.2"]);
+        let theirs = run_tool(&snmpbulkwalk, &args);
+        let mut our_args = vec!["bulkwalk"];
+        our_args.extend(&args);
+        assert_eq!(
+            run_tool(&ours, &our_args),
+            theirs,
+            "bulkwalk over TCP {version:?}"
+        );
+    }
+}

@@ -71,14 +71,13 @@ fn usage(msg: String) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn parse_target(t: &str, default_port: u16) -> Result<SocketAddr, String> {
+/// A target and whether it is reached over TCP.
+fn parse_target(t: &str, default_port: u16) -> Result<(SocketAddr, bool), String> {
     let (proto, rest) = match t.split_once(':') {
         Some((p @ ("udp" | "udp6" | "tcp" | "tcp6"), rest)) => (p, rest),
         _ => ("udp", t),
     };
-    if proto.starts_with("tcp") {
-        return Err(format!("{t}: TCP transport is not supported yet"));
-    }
+    let tcp = proto.starts_with("tcp");
     // [v6]:port, host:port, host
     let with_port = if rest.starts_with('[') {
         if rest.contains("]:") {
@@ -93,11 +92,12 @@ fn parse_target(t: &str, default_port: u16) -> Result<SocketAddr, String> {
     } else {
         format!("{rest}:{default_port}")
     };
-    with_port
+    let addr = with_port
         .to_socket_addrs()
         .map_err(|e| format!("{t}: {e}"))?
         .next()
-        .ok_or_else(|| format!("{t}: no address"))
+        .ok_or_else(|| format!("{t}: no address"))?;
+    Ok((addr, tcp))
 }
 
 fn security(c: &Common) -> Result<(Version, Security), String> {
@@ -337,7 +337,8 @@ fn trap_args(version: Version, args: &[String]) -> Result<TrapArgs, String> {
 
 fn notify(kind: Kind, c: Common) -> ExitCode {
     let target = match parse_target(&c.target, 162) {
-        Ok(t) => t,
+        Ok((_, true)) => return usage(format!("{}: traps and informs go over UDP", c.target)),
+        Ok((t, false)) => t,
         Err(e) => return usage(e),
     };
     let (version, sec) = match security(&c) {
@@ -427,7 +428,7 @@ pub fn run(kind: Kind, c: Common) -> ExitCode {
     if matches!(kind, Kind::Trap | Kind::Inform) {
         return notify(kind, c);
     }
-    let target = match parse_target(&c.target, 161) {
+    let (target, tcp) = match parse_target(&c.target, 161) {
         Ok(t) => t,
         Err(e) => return usage(e),
     };
@@ -471,8 +472,17 @@ pub fn run(kind: Kind, c: Common) -> ExitCode {
         .build()
         .expect("tokio runtime");
     rt.block_on(async move {
-        let mut client = match Client::connect(target, version, sec, policy).await {
+        let connected = if tcp {
+            Client::connect_tcp(target, version, sec, policy).await
+        } else {
+            Client::connect(target, version, sec, policy).await
+        };
+        let mut client = match connected {
             Ok(c) => c,
+            Err(Error::Timeout) => {
+                eprintln!("Timeout: No Response from {}.", c.target);
+                return ExitCode::from(1);
+            }
             Err(e) => return usage(format!("{}: {e}", c.target)),
         };
         let timeout = || {

@@ -1,6 +1,8 @@
-//! A thin tokio driver over [`ClientEngine`]: one UDP socket connected to
-//! one target, requests one at a time. (Many targets from one socket, a
-//! bound on requests in flight, TCP and the unconnected mode come next.)
+//! A thin tokio driver over [`ClientEngine`] for one target, requests one
+//! at a time: UDP connected ([`Client::connect`]) or unconnected
+//! ([`Client::unconnected`], for agents answering from another address),
+//! or TCP ([`Client::connect_tcp`], RFC 3430). Many targets from one
+//! socket: [`crate::poller::Poller`].
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), netmon_snmp::Error> {
@@ -18,13 +20,14 @@
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use tokio::net::UdpSocket;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpStream, UdpSocket};
 
 use crate::engine::client::{ClientEngine, Event, Security};
 use crate::engine::retry::RetryPolicy;
 use crate::engine::walk::{Walk, WalkEnd, WalkMode};
 use crate::error::Error;
-use crate::message::Version;
+use crate::message::{StreamFrame, Version, next_stream_message};
 use crate::oid::Oid;
 use crate::pdu::{Pdu, PduType, VarBind};
 
@@ -32,40 +35,171 @@ fn io(e: std::io::Error) -> Error {
     Error::Io(e.to_string())
 }
 
-/// A client for one target over UDP.
+/// How the client reaches its target.
+#[derive(Debug)]
+enum Transport {
+    /// A connected UDP socket.
+    Udp(UdpSocket),
+    /// An unconnected UDP socket: answers from any address are taken
+    /// (matched by request-id or msgID), for agents that answer from
+    /// another address than the one asked.
+    UdpAny(UdpSocket, SocketAddr),
+    /// RFC 3430: messages back to back on a TCP stream.
+    Tcp {
+        stream: TcpStream,
+        /// Bytes read but not yet framed.
+        pending: Vec<u8>,
+    },
+}
+
+/// A client for one target over UDP or TCP.
 #[derive(Debug)]
 pub struct Client {
-    socket: UdpSocket,
+    transport: Transport,
     engine: ClientEngine,
     version: Version,
     buf: Vec<u8>,
 }
 
+fn seed() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64)
+        ^ u64::from(std::process::id()).rotate_left(32)
+}
+
+fn any_addr(target: SocketAddr) -> SocketAddr {
+    if target.is_ipv4() {
+        (std::net::Ipv4Addr::UNSPECIFIED, 0).into()
+    } else {
+        (std::net::Ipv6Addr::UNSPECIFIED, 0).into()
+    }
+}
+
 impl Client {
-    /// Binds a socket of the target's family and connects it.
+    fn with(
+        transport: Transport,
+        version: Version,
+        security: Security,
+        policy: RetryPolicy,
+    ) -> Self {
+        Client {
+            transport,
+            engine: ClientEngine::new(version, security, policy, seed()),
+            version,
+            buf: vec![0; 65536],
+        }
+    }
+
+    /// UDP: binds a socket of the target's family and connects it.
     pub async fn connect(
         target: SocketAddr,
         version: Version,
         security: Security,
         policy: RetryPolicy,
     ) -> Result<Self, Error> {
-        let bind: SocketAddr = if target.is_ipv4() {
-            "0.0.0.0:0".parse().expect("literal")
-        } else {
-            "[::]:0".parse().expect("literal")
-        };
-        let socket = UdpSocket::bind(bind).await.map_err(io)?;
+        let socket = UdpSocket::bind(any_addr(target)).await.map_err(io)?;
         socket.connect(target).await.map_err(io)?;
-        let seed = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos() as u64)
-            ^ u64::from(std::process::id()).rotate_left(32);
-        Ok(Client {
-            socket,
-            engine: ClientEngine::new(version, security, policy, seed),
+        Ok(Client::with(
+            Transport::Udp(socket),
             version,
-            buf: vec![0; 65536],
-        })
+            security,
+            policy,
+        ))
+    }
+
+    /// UDP without connecting: answers are accepted from any address (an
+    /// agent behind NAT, or one that answers from its other interface).
+    pub async fn unconnected(
+        target: SocketAddr,
+        version: Version,
+        security: Security,
+        policy: RetryPolicy,
+    ) -> Result<Self, Error> {
+        let socket = UdpSocket::bind(any_addr(target)).await.map_err(io)?;
+        Ok(Client::with(
+            Transport::UdpAny(socket, target),
+            version,
+            security,
+            policy,
+        ))
+    }
+
+    /// TCP (RFC 3430). Retries still apply, each bounded by the policy's
+    /// timeout; an answer to a request sent twice is taken once.
+    pub async fn connect_tcp(
+        target: SocketAddr,
+        version: Version,
+        security: Security,
+        policy: RetryPolicy,
+    ) -> Result<Self, Error> {
+        let connect = TcpStream::connect(target);
+        let stream = match tokio::time::timeout(
+            policy.timeout.max(Duration::from_millis(1)) * (policy.retries + 1),
+            connect,
+        )
+        .await
+        {
+            Ok(r) => r.map_err(io)?,
+            Err(_) => return Err(Error::Timeout),
+        };
+        let _ = stream.set_nodelay(true);
+        Ok(Client::with(
+            Transport::Tcp {
+                stream,
+                pending: Vec::new(),
+            },
+            version,
+            security,
+            policy,
+        ))
+    }
+
+    async fn send(&mut self, datagram: &[u8]) -> Result<(), Error> {
+        match &mut self.transport {
+            Transport::Udp(s) => s.send(datagram).await.map(drop).map_err(io),
+            Transport::UdpAny(s, to) => s.send_to(datagram, *to).await.map(drop).map_err(io),
+            Transport::Tcp { stream, .. } => stream.write_all(datagram).await.map_err(io),
+        }
+    }
+
+    /// The next message received, or `Ok(None)` for a transient error
+    /// (ICMP port unreachable) that leaves the retries to decide.
+    async fn receive(&mut self) -> Result<Option<Vec<u8>>, Error> {
+        match &mut self.transport {
+            Transport::Udp(s) => match s.recv(&mut self.buf).await {
+                Ok(n) => Ok(Some(self.buf[..n].to_vec())),
+                Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => Ok(None),
+                Err(e) => Err(io(e)),
+            },
+            Transport::UdpAny(s, _) => match s.recv_from(&mut self.buf).await {
+                Ok((n, _)) => Ok(Some(self.buf[..n].to_vec())),
+                Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => Ok(None),
+                Err(e) => Err(io(e)),
+            },
+            Transport::Tcp { stream, pending } => loop {
+                match next_stream_message(pending) {
+                    StreamFrame::Complete(n) => {
+                        let message: Vec<u8> = pending.drain(..n).collect();
+                        return Ok(Some(message));
+                    }
+                    StreamFrame::Broken(e) => {
+                        return Err(Error::Io(format!("TCP stream out of step: {e}")));
+                    }
+                    StreamFrame::Incomplete => {}
+                }
+                // A message is at most 2^31 octets by its BER length; the
+                // engine never asks for more than 65507, so cap the wait.
+                if pending.len() > (1 << 20) {
+                    return Err(Error::Io("TCP message over 1 MiB".into()));
+                }
+                let n = stream.read(&mut self.buf).await.map_err(io)?;
+                if n == 0 {
+                    return Err(Error::Io("TCP connection closed by the agent".into()));
+                }
+                pending.extend_from_slice(&self.buf[..n]);
+            },
+        }
     }
 
     /// Sends one request and waits for its answer (retries and v3
@@ -86,7 +220,7 @@ impl Client {
         );
         loop {
             while let Some(d) = self.engine.poll_transmit() {
-                self.socket.send(&d).await.map_err(io)?;
+                self.send(&d).await?;
             }
             while let Some(ev) = self.engine.poll_event() {
                 if let Event::Response { handle: h, result } = ev
@@ -100,15 +234,13 @@ impl Client {
                 .poll_timeout()
                 .unwrap_or_else(|| Instant::now() + Duration::from_secs(3600));
             let wait = tokio::time::Instant::from_std(deadline);
-            match tokio::time::timeout_at(wait, self.socket.recv(&mut self.buf)).await {
-                Ok(Ok(n)) => self.engine.handle_datagram(Instant::now(), &self.buf[..n]),
-                // ICMP port unreachable on a connected socket: keep
-                // waiting, as the retries decide.
-                Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
+            match tokio::time::timeout_at(wait, self.receive()).await {
+                Ok(Ok(Some(message))) => self.engine.handle_datagram(Instant::now(), &message),
+                Ok(Ok(None)) => {
                     tokio::time::sleep_until(wait).await;
                     self.engine.handle_timeout(Instant::now());
                 }
-                Ok(Err(e)) => return Err(io(e)),
+                Ok(Err(e)) => return Err(e),
                 Err(_) => self.engine.handle_timeout(Instant::now()),
             }
         }

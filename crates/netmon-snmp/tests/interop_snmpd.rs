@@ -189,3 +189,93 @@ fn whole_tree_bulk_walk_matches_snmpbulkwalk() {
         "{only_ours} only in ours, {only_theirs} only in snmpbulkwalk's"
     );
 }
+
+#[test]
+fn tcp_and_unconnected_udp() {
+    let Some(snmpd) = netmon_testkit::snmpd::start_snmpd() else {
+        return;
+    };
+    let target: SocketAddr = format!("127.0.0.1:{}", snmpd.port).parse().unwrap();
+    rt().block_on(async {
+        let user = support::snmpd_users().into_iter().last().unwrap();
+        for (name, security, version) in [
+            ("v2c", Security::Community(b"public".to_vec()), Version::V2c),
+            ("v3", Security::Usm(user), Version::V3),
+        ] {
+            let mut tcp = Client::connect_tcp(target, version, security.clone(), policy())
+                .await
+                .unwrap();
+            let pdu = tcp.get(&[sys_name()]).await.unwrap();
+            assert_eq!(
+                pdu.varbinds[0].value,
+                Value::OctetString(b"netmon-snmpd".to_vec()),
+                "{name} over TCP"
+            );
+            // A bulk walk over TCP gives what it gives over UDP (the
+            // interfaces, which do not change between the two walks).
+            let ifs: Oid = "1.3.6.1.2.1.2.2.1.2".parse().unwrap();
+            let (over_tcp, end) = tcp.bulk_walk(ifs.clone(), 10).await;
+            assert_eq!(end, WalkEnd::LeftSubtree, "{name}");
+            let mut udp = Client::unconnected(target, version, security, policy())
+                .await
+                .unwrap();
+            let (over_udp, _) = udp.bulk_walk(ifs, 10).await;
+            assert!(!over_tcp.is_empty());
+            assert_eq!(over_tcp, over_udp, "{name}");
+        }
+        // Nothing listening: TCP refuses at once, as an I/O error.
+        let closed: SocketAddr = format!("127.0.0.1:{}", netmon_testkit::snmpd::free_port())
+            .parse()
+            .unwrap();
+        let e = Client::connect_tcp(
+            closed,
+            Version::V2c,
+            Security::Community(b"public".to_vec()),
+            policy(),
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(e, netmon_snmp::Error::Io(_)), "{e:?}");
+    });
+}
+
+#[test]
+fn not_in_time_window_is_recovered_after_a_restart_of_snmpd() {
+    // The client learns snmpd's boots and time; snmpd restarts (boots + 1,
+    // its persistent folder kept); the next request carries the old boots,
+    // snmpd reports notInTimeWindow, the client resyncs and retries once.
+    let Some(first) = netmon_testkit::snmpd::start_snmpd() else {
+        return;
+    };
+    let port = first.port;
+    let user = support::snmpd_users().into_iter().next().unwrap();
+    rt().block_on(async {
+        let mut c = Client::connect(
+            format!("127.0.0.1:{port}").parse().unwrap(),
+            Version::V3,
+            Security::Usm(user),
+            policy(),
+        )
+        .await
+        .unwrap();
+        c.get(&[sys_name()]).await.unwrap();
+        let restarted = first.restart();
+        let pdu = c
+            .get(&[sys_name()])
+            .await
+            .unwrap_or_else(|e| panic!("{e}: {}", restarted.log()));
+        assert_eq!(
+            pdu.varbinds[0].value,
+            Value::OctetString(b"netmon-snmpd".to_vec())
+        );
+        // snmpd counted the stale request: the recovery was exercised.
+        let counter: Oid = "1.3.6.1.6.3.15.1.1.2.0".parse().unwrap();
+        let pdu = c.get(&[counter]).await.unwrap();
+        assert!(
+            matches!(pdu.varbinds[0].value, Value::Counter32(n) if n >= 1),
+            "usmStatsNotInTimeWindows: {:?}\n{}",
+            pdu.varbinds[0].value,
+            restarted.log()
+        );
+    });
+}

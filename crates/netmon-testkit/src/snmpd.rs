@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 #[derive(Debug)]
 pub struct Snmpd {
     child: Child,
+    daemon: PathBuf,
+    conf: PathBuf,
     /// The port (UDP and TCP).
     pub port: u16,
     /// Its folder: the configuration, `daemon.log`, persistent state.
@@ -73,6 +75,30 @@ pub fn start_snmptrapd() -> Option<Snmpd> {
 }
 
 impl Snmpd {
+    /// Stops the daemon (SIGTERM) and starts it again on the same port
+    /// with the same folder, so its persistent state (engine ID, boots,
+    /// now one more) carries over.
+    pub fn restart(mut self) -> Snmpd {
+        // SIGTERM, so that it saves its state (boots) as on a clean stop.
+        let _ = Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status();
+        let _ = self.child.wait();
+        let log = self.dir.path().join("daemon.log");
+        let _ = std::fs::remove_file(&log);
+        // -C keeps snmpd from its default files, the persistent one too:
+        // name it, so that boots grows as on a real restart.
+        let persistent = self.dir.path().join("persistent").join("snmpd.conf");
+        let mut conf = self.conf.clone().into_os_string();
+        if persistent.is_file() {
+            conf.push(",");
+            conf.push(&persistent);
+        }
+        self.child = spawn(&self.daemon, std::path::Path::new(&conf), self.dir.path());
+        wait_ready(&self.daemon, &log);
+        self
+    }
+
     /// What the daemon logged so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("daemon.log")).unwrap_or_default()
@@ -104,28 +130,44 @@ fn start(name: &str, directive: &str, address: impl Fn(u16) -> String) -> Option
     let conf = dir.path().join(format!("{name}.conf"));
     std::fs::write(&conf, text + "\n").unwrap();
     let log = dir.path().join("daemon.log");
-    let child = Command::new(daemon)
+    let child = spawn(&daemon, &conf, dir.path());
+    let s = Snmpd {
+        child,
+        daemon: daemon.clone(),
+        conf,
+        port,
+        dir,
+    };
+    wait_ready(&daemon, &log);
+    Some(s)
+}
+
+fn spawn(daemon: &std::path::Path, conf: &std::path::Path, dir: &std::path::Path) -> Child {
+    Command::new(daemon)
         .args(["-f", "-C", "-c"])
-        .arg(&conf)
+        .arg(conf)
         .arg("-Lf")
-        .arg(&log)
+        .arg(dir.join("daemon.log"))
         .arg("-p")
-        .arg(dir.path().join("daemon.pid"))
-        .env("SNMP_PERSISTENT_DIR", dir.path())
+        .arg(dir.join("daemon.pid"))
+        .env("SNMP_PERSISTENT_DIR", dir.join("persistent"))
         .env("MIBS", "")
         .spawn()
-        .unwrap_or_else(|e| panic!("start {name}: {e}"));
-    let s = Snmpd { child, port, dir };
-    // Ready once it has logged its banner (after binding its ports).
+        .unwrap_or_else(|e| panic!("start {}: {e}", daemon.display()))
+}
+
+/// Ready once it has logged its banner (after binding its ports).
+fn wait_ready(daemon: &std::path::Path, log: &std::path::Path) {
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(10) {
-        if std::fs::read_to_string(&log).is_ok_and(|t| t.contains("NET-SNMP version")) {
-            return Some(s);
+        if std::fs::read_to_string(log).is_ok_and(|t| t.contains("NET-SNMP version")) {
+            return;
         }
         std::thread::sleep(Duration::from_millis(20));
     }
     panic!(
-        "{name} did not start: {}",
-        std::fs::read_to_string(&log).unwrap_or_default()
+        "{} did not start: {}",
+        daemon.display(),
+        std::fs::read_to_string(log).unwrap_or_default()
     );
 }
