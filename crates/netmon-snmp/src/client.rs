@@ -25,11 +25,12 @@ use tokio::net::{TcpStream, UdpSocket};
 
 use crate::engine::client::{ClientEngine, Event, Security};
 use crate::engine::retry::RetryPolicy;
+use crate::engine::table::{Rows, TableWalk};
 use crate::engine::walk::{Walk, WalkEnd, WalkMode};
 use crate::error::Error;
 use crate::message::{StreamFrame, Version, next_stream_message};
 use crate::oid::Oid;
-use crate::pdu::{Pdu, PduType, VarBind};
+use crate::pdu::{Pdu, PduType, VarBind, error_status};
 
 fn io(e: std::io::Error) -> Error {
     Error::Io(e.to_string())
@@ -59,6 +60,9 @@ pub struct Client {
     engine: ClientEngine,
     version: Version,
     buf: Vec<u8>,
+    /// The max-repetitions the last GetBulk walk ended with when it had
+    /// to shrink: where the next one starts.
+    learned_repetitions: Option<i32>,
 }
 
 fn seed() -> u64 {
@@ -88,6 +92,7 @@ impl Client {
             engine: ClientEngine::new(version, security, policy, seed()),
             version,
             buf: vec![0; 65536],
+            learned_repetitions: None,
         }
     }
 
@@ -250,10 +255,65 @@ impl Client {
         oids.iter().cloned().map(VarBind::null).collect()
     }
 
-    /// GetRequest.
+    /// GetRequest. When the agent answers tooBig, the list is split in
+    /// halves, each asked on its own, and the answers joined (in the
+    /// order asked); a single OID that is still too big gets the tooBig.
     pub async fn get(&mut self, oids: &[Oid]) -> Result<Pdu, Error> {
-        self.request(PduType::GetRequest, Self::nulls(oids), 0, 0)
-            .await
+        let pdu = self
+            .request(PduType::GetRequest, Self::nulls(oids), 0, 0)
+            .await?;
+        if pdu.error_status != error_status::TOO_BIG || oids.len() < 2 {
+            return Ok(pdu);
+        }
+        let (a, b) = oids.split_at(oids.len() / 2);
+        let first = Box::pin(self.get(a)).await?;
+        if first.error_status != 0 {
+            return Ok(first);
+        }
+        let second = Box::pin(self.get(b)).await?;
+        if second.error_status != 0 {
+            let mut e = second;
+            if e.error_index > 0 {
+                e.error_index += a.len() as i32;
+            }
+            return Ok(e);
+        }
+        let mut joined = first;
+        joined.varbinds.extend(second.varbinds);
+        Ok(joined)
+    }
+
+    /// Walks several columns of a table at once (GetBulk; GetNext in v1),
+    /// rows assembled by index, one cell per column asked (`None` where a
+    /// sparse column has no value for the row).
+    pub async fn table(
+        &mut self,
+        entry: Oid,
+        columns: &[u32],
+        max_repetitions: i32,
+    ) -> (Rows, WalkEnd) {
+        let start = self
+            .learned_repetitions
+            .map_or(max_repetitions, |l| l.min(max_repetitions));
+        let mut t = TableWalk::new(entry, columns, start, self.version);
+        while let Some((pdu_type, varbinds, reps)) = t.next_request() {
+            match self.request(pdu_type, varbinds, 0, reps).await {
+                Ok(pdu) => t.on_response(&pdu),
+                Err(Error::Timeout) => t.on_timeout(),
+                Err(e) => return (t.into_rows(), WalkEnd::Failed(e)),
+            }
+        }
+        if t.max_repetitions() < start {
+            self.learned_repetitions = Some(t.max_repetitions());
+        }
+        let end = t.end().cloned().unwrap_or(WalkEnd::Timeout);
+        (t.into_rows(), end)
+    }
+
+    /// The max-repetitions this client learned works with its target
+    /// (after a walk had to shrink it), if any.
+    pub fn learned_max_repetitions(&self) -> Option<i32> {
+        self.learned_repetitions
     }
 
     /// GetNextRequest.
@@ -285,6 +345,17 @@ impl Client {
 
     /// Walks a subtree; returns what was received and why it ended.
     pub async fn walk_with(&mut self, root: Oid, mode: WalkMode) -> (Vec<VarBind>, WalkEnd) {
+        // Start from what worked last time with this target, if smaller.
+        let mode = match (mode, self.learned_repetitions) {
+            (WalkMode::GetBulk { max_repetitions }, Some(l)) => WalkMode::GetBulk {
+                max_repetitions: max_repetitions.min(l),
+            },
+            (m, _) => m,
+        };
+        let asked = match mode {
+            WalkMode::GetBulk { max_repetitions } => max_repetitions,
+            WalkMode::GetNext => 0,
+        };
         let mut walk = Walk::new(root, mode, self.version);
         let mut out = Vec::new();
         while let Some(req) = walk.next_request() {
@@ -301,6 +372,9 @@ impl Client {
                 Err(Error::Timeout) => walk.on_timeout(),
                 Err(e) => return (out, WalkEnd::Failed(e)),
             }
+        }
+        if walk.max_repetitions() > 0 && walk.max_repetitions() < asked {
+            self.learned_repetitions = Some(walk.max_repetitions());
         }
         let end = walk.end().cloned().unwrap_or(WalkEnd::Timeout);
         (out, end)
