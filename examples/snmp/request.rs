@@ -43,7 +43,8 @@ pub struct Common {
     /// v3 privacy pass phrase.
     #[arg(short = 'X', default_value = "")]
     priv_pass: String,
-    /// v3 engine ID in hex: the sender's own for `trap` (net-snmp's -e).
+    /// v3 engine ID in hex: the sender's own for `trap` (net-snmp's -e);
+    /// requests discover the agent's and ignore it.
     #[arg(short = 'e', value_name = "HEX")]
     engine_id: Option<String>,
     /// Retries.
@@ -55,11 +56,13 @@ pub struct Common {
     /// Output options (`n`: numeric OIDs, the only output this tool has).
     #[arg(short = 'O', default_value = "n")]
     output: String,
-    /// Application options (bulkwalk: `rN` sets max-repetitions, `nN`
-    /// non-repeaters).
-    #[arg(short = 'C', default_value = "")]
-    app: String,
-    /// The agent: host[:port], udp:host:port, udp6:[addr]:port.
+    /// Application options, repeatable (bulkwalk: `rN` sets
+    /// max-repetitions, default 10; `nN` non-repeaters, where a walk of one
+    /// subtree takes only 0; `i` for trap sends an inform).
+    #[arg(short = 'C')]
+    app: Vec<String>,
+    /// The agent: host[:port], udp:host:port, udp6:[addr]:port,
+    /// tcp:host:port.
     target: String,
     /// OIDs, numeric (`.1.3.6.1.2.1.1.5.0`); for set, OID TYPE VALUE triples.
     #[arg(allow_hyphen_values = true)]
@@ -245,6 +248,19 @@ fn reason(status: i32) -> String {
         )
 }
 
+/// Prints varbinds as net-snmp does, one per line, through one buffer (a
+/// walk is thousands of lines); a closed stdout (`| head`) ends quietly.
+fn print_lines<'a>(vbs: impl Iterator<Item = &'a VarBind>) {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    for vb in vbs {
+        if writeln!(out, "{}", netsnmp_fmt::line(vb)).is_err() {
+            return;
+        }
+    }
+    let _ = out.flush();
+}
+
 /// As snmpget and snmpset print an error-status (snmpset's header has a
 /// full stop).
 fn print_error(pdu: &Pdu, kind: Kind) -> ExitCode {
@@ -426,6 +442,12 @@ fn notify(kind: Kind, c: Common) -> ExitCode {
 
 pub fn run(kind: Kind, c: Common) -> ExitCode {
     if matches!(kind, Kind::Trap | Kind::Inform) {
+        // snmptrap -Ci sends an inform.
+        let kind = if c.app.iter().any(|a| a == "i") {
+            Kind::Inform
+        } else {
+            kind
+        };
         return notify(kind, c);
     }
     let (target, tcp) = match parse_target(&c.target, 161) {
@@ -462,11 +484,18 @@ pub fn run(kind: Kind, c: Common) -> ExitCode {
         backoff: 1.0,
         deadline: None,
     };
-    let max_rep = c
-        .app
-        .strip_prefix('r')
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(10);
+    let mut max_rep = 10;
+    for a in &c.app {
+        let (flag, n) = a.split_at(a.len().min(1));
+        match (flag, n.parse::<i32>()) {
+            ("r", Ok(n)) if n > 0 => max_rep = n,
+            ("n", Ok(0)) => {}
+            ("n", Ok(_)) => {
+                return usage("-Cn: a walk of one subtree takes 0 non-repeaters".into());
+            }
+            _ => return usage(format!("-C{a}: unknown application option (rN, nN)")),
+        }
+    }
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -502,9 +531,7 @@ pub fn run(kind: Kind, c: Common) -> ExitCode {
                 match r {
                     Ok(pdu) if pdu.error_status != 0 => print_error(&pdu, kind),
                     Ok(pdu) => {
-                        for vb in &pdu.varbinds {
-                            println!("{}", netsnmp_fmt::line(vb));
-                        }
+                        print_lines(pdu.varbinds.iter());
                         ExitCode::SUCCESS
                     }
                     Err(Error::Timeout) => timeout(),
@@ -523,22 +550,16 @@ pub fn run(kind: Kind, c: Common) -> ExitCode {
                     Kind::Walk => client.walk(root).await,
                     _ => client.bulk_walk(root, max_rep).await,
                 };
-                for vb in &rows {
-                    println!("{}", netsnmp_fmt::line(vb));
-                }
-                match end {
-                    WalkEnd::EndOfMibView if version != Version::V1 => {
-                        if let Some(last) = rows.last() {
-                            println!(
-                                "{}",
-                                netsnmp_fmt::line(&VarBind::new(
-                                    last.name.clone(),
-                                    Value::EndOfMibView
-                                ))
-                            );
-                        }
-                        ExitCode::SUCCESS
+                // snmpwalk ends a walk to the end of the MIB with its
+                // endOfMibView line.
+                let end_line = match (&end, rows.last()) {
+                    (WalkEnd::EndOfMibView, Some(last)) if version != Version::V1 => {
+                        Some(VarBind::new(last.name.clone(), Value::EndOfMibView))
                     }
+                    _ => None,
+                };
+                print_lines(rows.iter().chain(end_line.as_ref()));
+                match end {
                     WalkEnd::EndOfMibView | WalkEnd::LeftSubtree => ExitCode::SUCCESS,
                     WalkEnd::Timeout => timeout(),
                     other => {

@@ -368,7 +368,7 @@ impl Client {
                 )
                 .await
             {
-                Ok(pdu) => out.extend(walk.on_owned_response(&pdu)),
+                Ok(pdu) => out.extend(walk.take_response(pdu)),
                 Err(Error::Timeout) => walk.on_timeout(),
                 Err(e) => return (out, WalkEnd::Failed(e)),
             }

@@ -191,6 +191,18 @@ impl Walk {
         .expect("owned varbinds are decoded already")
     }
 
+    /// As [`Walk::on_owned_response`], taking the response: its varbinds
+    /// move into the result instead of being copied.
+    pub fn take_response(&mut self, pdu: Pdu) -> Vec<VarBind> {
+        self.take(
+            pdu.pdu_type,
+            pdu.error_status,
+            pdu.error_index,
+            pdu.varbinds.into_iter().map(|vb| Ok((vb.name, vb.value))),
+        )
+        .unwrap_or_default()
+    }
+
     fn take(
         &mut self,
         pdu_type: PduType,
