@@ -199,6 +199,7 @@ fn tcp_and_unconnected_udp() {
     rt().block_on(async {
         let user = support::snmpd_users().into_iter().last().unwrap();
         for (name, security, version) in [
+            ("v1", Security::Community(b"public".to_vec()), Version::V1),
             ("v2c", Security::Community(b"public".to_vec()), Version::V2c),
             ("v3", Security::Usm(user), Version::V3),
         ] {
