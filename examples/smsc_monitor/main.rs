@@ -18,6 +18,17 @@
 //! fails is reported and the others go on; the exit status is 1 when any
 //! system failed, 2 on usage or output errors.
 
+/// `println!` that ends the program quietly when stdout has been closed
+/// (`| head`) instead of panicking.
+macro_rules! println {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        if writeln!(std::io::stdout(), $($t)*).is_err() {
+            std::process::exit(0);
+        }
+    }};
+}
+
 mod collect;
 mod pipeline;
 mod report;

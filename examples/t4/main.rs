@@ -16,6 +16,17 @@
 //! file could not be read (the others are still processed), 2 on usage or
 //! output errors.
 
+/// `println!` that ends the program quietly when stdout has been closed
+/// (`| head`) instead of panicking.
+macro_rules! println {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        if writeln!(std::io::stdout(), $($t)*).is_err() {
+            std::process::exit(0);
+        }
+    }};
+}
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
