@@ -28,7 +28,7 @@ esac
 say() { printf '\n==> %s\n' "$*"; }
 
 # Debian packages the tests need (real peers arrive here as their issues land).
-debian_packages=(python3 python3-venv python3-pip chromium openssh-server openssh-client snmpd snmp snmptrapd)
+debian_packages=(python3 python3-venv python3-pip chromium openssh-server openssh-client snmpd snmp snmptrapd tshark)
 
 install_debian() {
   local missing=()

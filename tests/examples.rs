@@ -1315,3 +1315,188 @@ fn snmp_requests_over_tcp_print_what_net_snmp_prints() {
         );
     }
 }
+
+/// Files where pcapdump and tshark 4.0 differ on purpose, with the reason.
+const PCAPDUMP_DELIBERATE: [(&str, &str); 8] = [
+    (
+        "nhrp-trace.pcap",
+        "NHRP error indications quote a packet; NHRP is not decoded",
+    ),
+    (
+        "various_gre.pcap",
+        "Cisco MetaData inside keyed GRE: a header layout not decoded",
+    ),
+    (
+        "sflow-print-v6.pcap",
+        "sFlow samples carry packet headers; sFlow is not decoded",
+    ),
+    (
+        "sflow_expanded.pcap",
+        "sFlow samples carry packet headers; sFlow is not decoded",
+    ),
+    (
+        "of13_ericsson.pcapng",
+        "OpenFlow packet-in/out carry packets; OpenFlow is not decoded",
+    ),
+    (
+        "nsh.pcap",
+        "Network Service Header payloads are not decoded",
+    ),
+    (
+        "hoobr_rt6_print.pcap",
+        "a 41-octet 'IPv6' packet of version 3: tshark shows its destination",
+    ),
+    (
+        "tcp_header_heapoverflow.pcap",
+        "a TCP header cut at 10 octets: tshark omits the sequence number",
+    ),
+];
+
+/// tshark's 18 fields of pcap.md §3.5 for one file.
+fn tshark_fields(tshark: &std::path::Path, file: &std::path::Path) -> Vec<String> {
+    let out = Command::new(tshark)
+        .args(["-n", "-r"])
+        .arg(file)
+        .args([
+            "-o",
+            "tcp.check_checksum:TRUE",
+            "-o",
+            "udp.check_checksum:TRUE",
+            "-o",
+            "ip.check_checksum:TRUE",
+            "-o",
+            "ip.defragment:FALSE",
+            "-o",
+            "ipv6.defragment:FALSE",
+            "-T",
+            "fields",
+            "-E",
+            "header=n",
+            "-E",
+            "separator=/t",
+            "-E",
+            "occurrence=f",
+        ])
+        .args(
+            [
+                "frame.number",
+                "eth.src",
+                "eth.dst",
+                "vlan.id",
+                "ip.src",
+                "ip.dst",
+                "ipv6.src",
+                "ipv6.dst",
+                "tcp.srcport",
+                "tcp.dstport",
+                "tcp.flags",
+                "tcp.seq_raw",
+                "tcp.ack_raw",
+                "udp.srcport",
+                "udp.dstport",
+                "icmp.type",
+                "icmpv6.type",
+                "tcp.checksum.status",
+            ]
+            .iter()
+            .flat_map(|f| ["-e", f]),
+        )
+        .output()
+        .expect("run tshark");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            // tshark drops trailing empty fields on some rows: pad to 18.
+            let mut cols: Vec<&str> = l.split('\t').collect();
+            cols.resize(18, "");
+            cols.join("\t")
+        })
+        .collect()
+}
+
+#[test]
+fn pcapdump_agrees_with_tshark_on_the_tcpdump_corpus() {
+    let Some(dir) = netmon_testkit::corpus_file("pcap/tcpdump") else {
+        return;
+    };
+    let Some(tshark) = netmon_testkit::tool("tshark") else {
+        return;
+    };
+    let pcapdump = example("pcapdump");
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "pcap" || x == "pcapng"))
+        .collect();
+    files.sort();
+    assert!(files.len() > 400, "{}", files.len());
+    // Two at a time: tshark takes a quarter of a second to start.
+    let results: Vec<(String, usize, usize, Vec<String>)> = std::thread::scope(|s| {
+        let chunks: Vec<&[std::path::PathBuf]> = files.chunks(files.len().div_ceil(2)).collect();
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| {
+                let (tshark, pcapdump) = (&tshark, &pcapdump);
+                s.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|f| {
+                            let theirs = tshark_fields(tshark, f);
+                            let out = Command::new(pcapdump).arg(f).output().expect("pcapdump");
+                            let ours: Vec<String> = String::from_utf8_lossy(&out.stdout)
+                                .lines()
+                                .map(str::to_string)
+                                .collect();
+                            let name = f.file_name().unwrap().to_string_lossy().into_owned();
+                            assert_eq!(
+                                ours.len(),
+                                theirs.len(),
+                                "{name}: packet count (pcapdump {} vs tshark {})",
+                                ours.len(),
+                                theirs.len()
+                            );
+                            let differing: Vec<String> = ours
+                                .iter()
+                                .zip(&theirs)
+                                .filter(|(a, b)| a != b)
+                                .map(|(a, b)| format!("ours   {a}\ntshark {b}"))
+                                .collect();
+                            let same = ours.len() - differing.len();
+                            (name, ours.len(), same, differing)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    let total: usize = results.iter().map(|r| r.1).sum();
+    let same: usize = results.iter().map(|r| r.2).sum();
+    let identical_files = results.iter().filter(|r| r.1 == r.2).count();
+    println!(
+        "pcapdump vs tshark: {same} of {total} packets identical ({:.2} %), {identical_files} of {} files",
+        100.0 * same as f64 / total as f64,
+        results.len()
+    );
+    for (name, _, _, differing) in &results {
+        if differing.is_empty() {
+            continue;
+        }
+        let reason = PCAPDUMP_DELIBERATE
+            .iter()
+            .find(|(f, _)| f == name)
+            .map(|(_, r)| *r);
+        match reason {
+            Some(r) => println!("  {name}: {} packets differ: {r}", differing.len()),
+            None => panic!(
+                "{name}: {} packets differ from tshark, and no reason is listed:\n{}",
+                differing.len(),
+                differing[..differing.len().min(3)].join("\n")
+            ),
+        }
+    }
+    assert!(same * 1000 >= total * 997, "agreement below 99.7 %");
+}

@@ -13,6 +13,7 @@
 
 pub use netmon_core as core;
 
+pub mod dissect;
 pub mod file;
 pub mod transport;
 

@@ -1,0 +1,31 @@
+//! Any bytes as a pcap or pcapng file, every packet through the frame
+//! decoder: never panics, never hangs (records advance), packet data
+//! lies inside the input, frame numbers count up from 1; and the same
+//! bytes as a single frame of every link type decode without a panic,
+//! and where decoding stopped lies inside the frame.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use netmon_pcap::SliceReader;
+use netmon_pcap::dissect::{dissect, dissect_frame};
+
+const LINKS: [u16; 10] = [0, 1, 12, 14, 101, 108, 113, 228, 229, 276];
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(reader) = SliceReader::new(data) {
+        let mut expected = 1;
+        for p in reader.take(100_000) {
+            let Ok(p) = p else { break };
+            assert_eq!(p.number, expected);
+            expected += 1;
+            assert!(p.offset < data.len());
+            let _ = dissect_frame(p.link_type, p.data, p.orig_len as usize);
+        }
+    }
+    for link in LINKS {
+        let f = dissect(link, data);
+        if let Some(stop) = f.stopped {
+            assert!(stop.offset <= data.len(), "{stop:?}");
+        }
+    }
+});
