@@ -202,6 +202,21 @@ struct Dissector<'f> {
     truncated: bool,
     /// Octets captured: a stop is never reported beyond them.
     frame_len: usize,
+    /// Verify checksums (else their fields stay `None`).
+    checksums: bool,
+}
+
+/// What [`dissect_with`] does besides decoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Verify the IPv4, TCP and UDP checksums (default: yes).
+    pub checksums: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { checksums: true }
+    }
 }
 
 impl Dissector<'_> {
@@ -387,7 +402,7 @@ impl Dissector<'_> {
         let Some(header) = data.get(..ihl) else {
             return self.stop("ipv4", base, "cut inside the header");
         };
-        if first {
+        if first && self.checksums {
             self.f.ip_checksum = Some(if ones_sum(0, header) == 0xffff {
                 ChecksumStatus::Good
             } else {
@@ -585,7 +600,9 @@ impl Dissector<'_> {
         if d.len() < 20 {
             return self.stop("tcp", base, "cut inside the header");
         }
-        self.f.tcp_checksum = Some(self.checksum(6, &l4, false));
+        if self.checksums {
+            self.f.tcp_checksum = Some(self.checksum(6, &l4, false));
+        }
     }
 
     fn udp(&mut self, l4: L4<'_>, base: usize) {
@@ -598,7 +615,7 @@ impl Dissector<'_> {
         let (Some(_), Some(dp)) = (be16(d, 0), be16(d, 2)) else {
             return self.stop("udp", base, "cut before the ports");
         };
-        if first && d.len() >= 8 {
+        if first && self.checksums && d.len() >= 8 {
             let mut l = l4;
             // The UDP length, when sane, is the datagram's.
             if let Some(ul) = be16(d, 4).map(usize::from)
@@ -756,12 +773,19 @@ pub fn dissect(link_type: u16, data: &[u8]) -> Fields {
 /// unverifiable; a whole frame whose IP header claims more is taken as
 /// it is, as Wireshark does).
 pub fn dissect_frame(link_type: u16, data: &[u8], wire_len: usize) -> Fields {
+    dissect_with(link_type, data, wire_len, Options::default())
+}
+
+/// As [`dissect_frame`], with [`Options`] (checksums skipped when only
+/// the headers matter).
+pub fn dissect_with(link_type: u16, data: &[u8], wire_len: usize, options: Options) -> Fields {
     let mut f = Fields::default();
     let mut d = Dissector {
         f: &mut f,
         depth: 0,
         truncated: wire_len > data.len(),
         frame_len: data.len(),
+        checksums: options.checksums,
     };
     match link_type {
         link::ETHERNET => d.ethernet(data, 0),

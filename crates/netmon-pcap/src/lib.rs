@@ -15,6 +15,7 @@ pub use netmon_core as core;
 
 pub mod dissect;
 pub mod file;
+pub mod synth;
 pub mod transport;
 
 pub use file::{FileError, Packet, SliceReader};
