@@ -18,8 +18,9 @@ use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use etherparse::{LinkExtSlice, LinkSlice, NetSlice, SlicedPacket, TransportSlice};
-use netmon_pcap::SliceReader;
 use netmon_pcap::dissect::{Options, dissect_with};
+use netmon_pcap::{SliceReader, StreamReader};
+use pcap_parser::traits::PcapReaderIterator;
 
 fn capture() -> PathBuf {
     let benching = std::env::args().any(|a| a == "--bench");
@@ -65,6 +66,100 @@ fn netmon(data: &[u8], checksums: bool) -> u64 {
                 .count();
             acc = acc.wrapping_add(good as u64);
         }
+    }
+    acc
+}
+
+/// netmon streaming from the file (64 KiB refills, page cache).
+fn netmon_stream(path: &std::path::Path, checksums: bool, decode: bool) -> u64 {
+    let f = std::fs::File::open(path).expect("open");
+    let mut r = StreamReader::new(f).expect("pcap");
+    let mut acc = 0u64;
+    while let Some(p) = r.next_packet() {
+        let p = p.expect("record");
+        if !decode {
+            acc = acc.wrapping_add(p.data.len() as u64);
+            continue;
+        }
+        let f = dissect_with(
+            p.link_type,
+            p.data,
+            p.orig_len as usize,
+            Options { checksums },
+        );
+        acc = acc
+            .wrapping_add(u64::from(f.tcp_src_port.unwrap_or(0)))
+            .wrapping_add(u64::from(f.udp_dst_port.unwrap_or(0)))
+            .wrapping_add(u64::from(f.tcp_flags.unwrap_or(0)))
+            .wrapping_add(u64::from(f.tcp_seq.unwrap_or(0)))
+            .wrapping_add(u64::from(f.tcp_ack.unwrap_or(0)))
+            .wrapping_add(u64::from(f.vlan.unwrap_or(0)))
+            .wrapping_add(u64::from(f.icmp_type.or(f.icmpv6_type).unwrap_or(0)))
+            .wrapping_add(f.ip_src.map_or(0, |a| u64::from(a.to_bits())))
+            .wrapping_add(f.ipv6_dst.map_or(0, |a| a.to_bits() as u64))
+            .wrapping_add(f.eth_src.map_or(0, |m| u64::from(m[5])));
+    }
+    acc
+}
+
+/// pcap-parser's streaming reader (64 KiB buffer) from the file; with
+/// `decode`, etherparse on each frame.
+fn pcap_parser_stream(path: &std::path::Path, decode: bool) -> u64 {
+    let f = std::fs::File::open(path).expect("open");
+    let mut r = pcap_parser::LegacyPcapReader::new(65536, f).expect("pcap");
+    let mut acc = 0u64;
+    loop {
+        match r.next() {
+            Ok((offset, block)) => {
+                if let pcap_parser::PcapBlockOwned::Legacy(b) = block {
+                    if decode {
+                        if let Ok(p) = SlicedPacket::from_ethernet(b.data) {
+                            acc = acc.wrapping_add(etherparse_fields(&p));
+                        }
+                    } else {
+                        acc = acc.wrapping_add(b.data.len() as u64);
+                    }
+                }
+                r.consume(offset);
+            }
+            Err(pcap_parser::PcapError::Eof) => break,
+            Err(pcap_parser::PcapError::Incomplete(_)) => r.refill().expect("refill"),
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+    acc
+}
+
+/// The fields the decode benchmark reads, from etherparse's view.
+fn etherparse_fields(p: &SlicedPacket<'_>) -> u64 {
+    let mut acc = 0u64;
+    if let Some(LinkSlice::Ethernet2(e)) = &p.link {
+        acc = acc.wrapping_add(u64::from(e.source()[5]));
+    }
+    if let Some(LinkExtSlice::Vlan(v)) = p.link_exts.first() {
+        acc = acc.wrapping_add(u64::from(v.vlan_identifier().value()));
+    }
+    match &p.net {
+        Some(NetSlice::Ipv4(ip)) => {
+            acc = acc.wrapping_add(u64::from(ip.header().source_addr().to_bits()))
+        }
+        Some(NetSlice::Ipv6(ip)) => {
+            acc = acc.wrapping_add(ip.header().destination_addr().to_bits() as u64)
+        }
+        _ => {}
+    }
+    match &p.transport {
+        Some(TransportSlice::Tcp(t)) => {
+            acc = acc
+                .wrapping_add(u64::from(t.source_port()))
+                .wrapping_add(u64::from(t.sequence_number()))
+                .wrapping_add(u64::from(t.acknowledgment_number()))
+                .wrapping_add(u64::from(t.syn()) + u64::from(t.ack()) + u64::from(t.psh()));
+        }
+        Some(TransportSlice::Udp(u)) => acc = acc.wrapping_add(u64::from(u.destination_port())),
+        Some(TransportSlice::Icmpv4(i)) => acc = acc.wrapping_add(u64::from(i.type_u8())),
+        Some(TransportSlice::Icmpv6(i)) => acc = acc.wrapping_add(u64::from(i.type_u8())),
+        _ => {}
     }
     acc
 }
@@ -174,6 +269,15 @@ fn bench(c: &mut Criterion) {
     g.bench_function("etherparse+pcap-parser", |b| {
         b.iter(|| etherparse(black_box(&data), false))
     });
+    g.bench_function("netmon_stream", |b| {
+        b.iter(|| netmon_stream(&path, false, true))
+    });
+    g.bench_function("etherparse+pcap-parser_stream", |b| {
+        b.iter(|| pcap_parser_stream(&path, true))
+    });
+    g.bench_function("netmon_stream_checksums", |b| {
+        b.iter(|| netmon_stream(&path, true, true))
+    });
     g.bench_function("netmon_checksums", |b| {
         b.iter(|| netmon(black_box(&data), true))
     });
@@ -191,6 +295,12 @@ fn bench(c: &mut Criterion) {
                 .map(|p| p.map_or(0, |p| p.data.len()))
                 .sum::<usize>()
         })
+    });
+    g.bench_function("netmon_stream", |b| {
+        b.iter(|| netmon_stream(&path, false, false))
+    });
+    g.bench_function("pcap-parser_stream", |b| {
+        b.iter(|| pcap_parser_stream(&path, false))
     });
     g.bench_function("pcap-parser", |b| {
         b.iter(|| {

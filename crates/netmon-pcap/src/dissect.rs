@@ -143,12 +143,18 @@ fn be32(b: &[u8], at: usize) -> Option<u32> {
 /// The Internet checksum's one's-complement sum of `data` added to
 /// `sum`, folded to 16 bits (any length: the sum is kept in 64 bits).
 pub fn ones_sum(sum: u32, data: &[u8]) -> u32 {
+    // 32-bit big-endian words into a 64-bit sum (no overflow below 16
+    // GiB): the one's-complement sum of 16-bit words folds out of it.
     let mut acc = u64::from(sum);
-    let mut chunks = data.chunks_exact(2);
-    for c in &mut chunks {
+    let mut words = data.chunks_exact(4);
+    for w in &mut words {
+        acc += u64::from(u32::from_be_bytes([w[0], w[1], w[2], w[3]]));
+    }
+    let mut rest = words.remainder().chunks_exact(2);
+    for c in &mut rest {
         acc += u64::from(u16::from_be_bytes([c[0], c[1]]));
     }
-    if let [last] = chunks.remainder() {
+    if let [last] = rest.remainder() {
         acc += u64::from(*last) << 8;
     }
     while acc > 0xffff {
@@ -883,6 +889,29 @@ mod tests {
         for n in 0..p.len() {
             let _ = dissect(link::ETHERNET, &p[..n]);
             let _ = dissect_frame(link::ETHERNET, &p[..n], p.len());
+        }
+    }
+
+    #[test]
+    fn word_sum_equals_the_16_bit_definition() {
+        let mut x = 0x1234_5678_9abc_def1u64;
+        for len in 0..300 {
+            let data: Vec<u8> = (0..len)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    x as u8
+                })
+                .collect();
+            let mut want: u64 = 0x1_2345;
+            for c in data.chunks(2) {
+                want += u64::from(c[0]) << 8 | u64::from(*c.get(1).unwrap_or(&0));
+            }
+            while want > 0xffff {
+                want = (want & 0xffff) + (want >> 16);
+            }
+            assert_eq!(ones_sum(0x1_2345, &data), want as u32, "{len}");
         }
     }
 

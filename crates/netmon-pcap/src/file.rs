@@ -1,8 +1,11 @@
-//! Capture files over a byte slice: pcap (both byte orders, µs and ns
+//! Capture files, over a byte slice ([`SliceReader`]) or streamed from
+//! any `Read` in constant memory ([`StreamReader`], 64 KiB refills, one
+//! large record up to 256 KiB): pcap (both byte orders, µs and ns
 //! timestamps, the link-type word masked to 16 bits with its FCS bits)
 //! and pcapng (SHB in both byte orders and several sections, IDB with
 //! `if_tsresol` and `if_tsoffset`, EPB, SPB and the obsolete PB; other
-//! blocks skipped).
+//! blocks skipped). Both readers share one decoder and read the same
+//! packets and errors.
 //!
 //! ```text
 //! pcap    header 24: magic a1b2c3d4 (µs) | a1b23c4d (ns), ver 2.4, tz, sigfigs,
@@ -82,14 +85,33 @@ enum Format {
     },
 }
 
+/// The reading state shared by [`SliceReader`] and [`StreamReader`]:
+/// the format, the pcapng interfaces seen, the packet count.
+#[derive(Debug, Clone)]
+struct Decoder {
+    format: Format,
+    interfaces: Vec<Interface>,
+    number: u64,
+}
+
+/// What the bytes at a position hold.
+#[derive(Debug)]
+enum Step<'b> {
+    /// A packet, and the position after its record.
+    Packet(Packet<'b>, usize),
+    /// A block that is not a packet, skipped: the position after it.
+    Skip(usize),
+    /// The record runs past the octets there are; if the input ends
+    /// here, this is the error to report.
+    Need(FileError),
+}
+
 /// Packets of a pcap or pcapng file held in memory.
 #[derive(Debug, Clone)]
 pub struct SliceReader<'a> {
     buf: &'a [u8],
     pos: usize,
-    format: Format,
-    interfaces: Vec<Interface>,
-    number: u64,
+    decoder: Decoder,
     done: bool,
 }
 
@@ -119,11 +141,12 @@ fn fcs_bytes(link_word: u32) -> usize {
     }
 }
 
-impl<'a> SliceReader<'a> {
-    /// Reads the file header.
-    pub fn new(buf: &'a [u8]) -> Result<Self, FileError> {
+impl Decoder {
+    /// Reads the file header from its first octets; the decoder and the
+    /// position of the first record. `Need` when more octets are needed.
+    fn from_header(buf: &[u8]) -> Result<Result<(Decoder, usize), usize>, FileError> {
         let Some(magic) = buf.get(..4) else {
-            return Err(ferr("file shorter than a capture header", 0));
+            return Ok(Err(4));
         };
         let format = match magic {
             [0xd4, 0xc3, 0xb2, 0xa1]
@@ -131,7 +154,7 @@ impl<'a> SliceReader<'a> {
             | [0xa1, 0xb2, 0xc3, 0xd4]
             | [0xa1, 0xb2, 0x3c, 0x4d] => {
                 if buf.len() < 24 {
-                    return Err(ferr("pcap header cut short", buf.len()));
+                    return Ok(Err(24));
                 }
                 let big = magic[0] == 0xa1;
                 let nanos = matches!(magic, [0x4d, ..] | [_, _, 0x3c, 0x4d]);
@@ -145,7 +168,7 @@ impl<'a> SliceReader<'a> {
             }
             [0x0a, 0x0d, 0x0d, 0x0a] => {
                 let Some(bom) = buf.get(8..12) else {
-                    return Err(ferr("pcapng section header cut short", buf.len()));
+                    return Ok(Err(12));
                 };
                 let big = match bom {
                     [0x1a, 0x2b, 0x3c, 0x4d] => true,
@@ -156,164 +179,231 @@ impl<'a> SliceReader<'a> {
             }
             _ => return Err(ferr("not a pcap or pcapng file (unknown magic)", 0)),
         };
-        Ok(SliceReader {
-            buf,
-            pos: if matches!(format, Format::Pcap { .. }) {
-                24
-            } else {
-                0
+        let first = if matches!(format, Format::Pcap { .. }) {
+            24
+        } else {
+            0
+        };
+        Ok(Ok((
+            Decoder {
+                format,
+                interfaces: Vec::new(),
+                number: 0,
             },
-            format,
-            interfaces: Vec::new(),
-            number: 0,
-            done: false,
-        })
+            first,
+        )))
     }
 
     /// The link type of a pcap file (pcapng: of its first interface seen).
-    pub fn link_type(&self) -> Option<u16> {
+    fn link_type(&self) -> Option<u16> {
         match self.format {
             Format::Pcap { link_type, .. } => Some(link_type),
             Format::Pcapng { .. } => self.interfaces.first().map(|i| i.link_type),
         }
     }
 
-    fn next_pcap(
+    /// The length of the record at the front of `w` and whether it is a
+    /// packet; `Err(n)` when its header needs `n` octets first. Nothing
+    /// changes.
+    fn record_len(&self, w: &[u8]) -> Result<(usize, bool), usize> {
+        match self.format {
+            Format::Pcap { big, .. } => {
+                let h = w.get(..16).ok_or(16usize)?;
+                Ok((16 + rd32(&h[8..12], big) as usize, true))
+            }
+            Format::Pcapng { big } => {
+                let h = w.get(..8).ok_or(8usize)?;
+                let t = rd32(&h[0..4], big);
+                let big = if t == 0x0a0d_0d0a {
+                    matches!(w.get(8..12).ok_or(12usize)?, [0x1a, 0x2b, 0x3c, 0x4d])
+                } else {
+                    big
+                };
+                Ok((
+                    (rd32(&h[4..8], big) as usize).max(12),
+                    matches!(t, 2 | 3 | 6),
+                ))
+            }
+        }
+    }
+
+    /// The record at `at` of the window `buf`, whose first octet is at
+    /// file offset `base`.
+    fn step<'b>(&mut self, buf: &'b [u8], at: usize, base: usize) -> Result<Step<'b>, FileError> {
+        match self.format {
+            Format::Pcap {
+                big,
+                nanos,
+                link_type,
+                fcs_len,
+            } => self.pcap_record(buf, at, base, big, nanos, link_type, fcs_len),
+            Format::Pcapng { .. } => self.pcapng_block(buf, at, base),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn pcap_record<'b>(
         &mut self,
+        buf: &'b [u8],
+        at: usize,
+        base: usize,
         big: bool,
         nanos: bool,
         link_type: u16,
         fcs_len: usize,
-    ) -> Result<Option<Packet<'a>>, FileError> {
-        let at = self.pos;
-        if at >= self.buf.len() {
-            return Ok(None);
-        }
-        let Some(h) = self.buf.get(at..at + 16) else {
-            return Err(ferr("record header cut short (truncated file)", at));
+    ) -> Result<Step<'b>, FileError> {
+        let Some(h) = buf.get(at..at + 16) else {
+            return Ok(Step::Need(ferr(
+                "record header cut short (truncated file)",
+                base + at,
+            )));
         };
         let sec = i128::from(rd32(&h[0..4], big));
         let frac = i128::from(rd32(&h[4..8], big));
         let caplen = rd32(&h[8..12], big) as usize;
         let orig_len = rd32(&h[12..16], big);
-        let Some(data) = self.buf.get(at + 16..at + 16 + caplen) else {
-            return Err(ferr(
+        let Some(data) = buf.get(at + 16..at + 16 + caplen) else {
+            return Ok(Step::Need(ferr(
                 format!("record of {caplen} octets runs past the end of the file"),
-                at,
-            ));
+                base + at,
+            )));
         };
-        self.pos = at + 16 + caplen;
         self.number += 1;
         let ts_ns = sec * 1_000_000_000 + if nanos { frac } else { frac * 1000 };
-        Ok(Some(Packet {
-            number: self.number,
-            ts_ns,
-            link_type,
-            interface: 0,
-            data: &data[..data.len().saturating_sub(fcs_len)],
-            orig_len,
-            offset: at,
-        }))
+        Ok(Step::Packet(
+            Packet {
+                number: self.number,
+                ts_ns,
+                link_type,
+                interface: 0,
+                data: &data[..data.len().saturating_sub(fcs_len)],
+                orig_len,
+                offset: base + at,
+            },
+            at + 16 + caplen,
+        ))
     }
 
-    fn next_pcapng(&mut self) -> Result<Option<Packet<'a>>, FileError> {
-        loop {
-            let at = self.pos;
-            if at >= self.buf.len() {
-                return Ok(None);
-            }
-            let big = matches!(self.format, Format::Pcapng { big: true });
-            let Some(h) = self.buf.get(at..at + 8) else {
-                return Err(ferr("block header cut short", at));
+    fn pcapng_block<'b>(
+        &mut self,
+        buf: &'b [u8],
+        at: usize,
+        base: usize,
+    ) -> Result<Step<'b>, FileError> {
+        let big = matches!(self.format, Format::Pcapng { big: true });
+        let Some(h) = buf.get(at..at + 8) else {
+            return Ok(Step::Need(ferr("block header cut short", base + at)));
+        };
+        let block_type = rd32(&h[0..4], big);
+        let mut big = big;
+        if block_type == 0x0a0d_0d0a {
+            // A new section: its own byte order and interfaces.
+            big = match buf.get(at + 8..at + 12) {
+                Some([0x1a, 0x2b, 0x3c, 0x4d]) => true,
+                Some([0x4d, 0x3c, 0x2b, 0x1a]) => false,
+                Some(_) => {
+                    return Err(ferr(
+                        "pcapng byte-order magic not recognised",
+                        base + at + 8,
+                    ));
+                }
+                None => {
+                    return Ok(Step::Need(ferr("section header cut short", base + at)));
+                }
             };
-            let block_type = rd32(&h[0..4], big);
-            if block_type == 0x0a0d_0d0a {
-                // A new section: its own byte order and interfaces.
-                let big = match self.buf.get(at + 8..at + 12) {
-                    Some([0x1a, 0x2b, 0x3c, 0x4d]) => true,
-                    Some([0x4d, 0x3c, 0x2b, 0x1a]) => false,
-                    _ => return Err(ferr("pcapng byte-order magic not recognised", at + 8)),
+        }
+        let total = rd32(&h[4..8], big) as usize;
+        if total < 12 || !total.is_multiple_of(4) {
+            return Err(ferr(
+                format!("block length {total} is not valid"),
+                base + at + 4,
+            ));
+        }
+        let Some(block) = buf.get(at..at + total) else {
+            return Ok(Step::Need(ferr(
+                format!("block of {total} octets runs past the end of the file"),
+                base + at,
+            )));
+        };
+        if rd32(&block[total - 4..], big) as usize != total {
+            return Err(ferr(
+                "block's trailing length differs from its leading one",
+                base + at + total - 4,
+            ));
+        }
+        if block_type == 0x0a0d_0d0a {
+            self.format = Format::Pcapng { big };
+            self.interfaces.clear();
+        }
+        let next = at + total;
+        let body = &block[8..total - 4];
+        let off = base + at;
+        match block_type {
+            0x0000_0001 => {
+                self.interface_block(body, big, off)?;
+                Ok(Step::Skip(next))
+            }
+            0x0000_0006 | 0x0000_0002 => {
+                // EPB: if(4) ts_hi ts_lo caplen origlen; PB: if(2) drops(2) …
+                if body.len() < 20 {
+                    return Err(ferr("packet block shorter than its fixed fields", off));
+                }
+                let ifid = if block_type == 6 {
+                    rd32(&body[0..4], big)
+                } else {
+                    u32::from(rd16(&body[0..2], big))
                 };
-                self.format = Format::Pcapng { big };
-                self.interfaces.clear();
+                let ts =
+                    (u64::from(rd32(&body[4..8], big)) << 32) | u64::from(rd32(&body[8..12], big));
+                let caplen = rd32(&body[12..16], big) as usize;
+                let orig_len = rd32(&body[16..20], big);
+                let Some(data) = body.get(20..20 + caplen) else {
+                    return Err(ferr(
+                        format!("captured length {caplen} exceeds the block"),
+                        off + 20,
+                    ));
+                };
+                let Some(iface) = self.interfaces.get(ifid as usize).copied() else {
+                    return Err(ferr(
+                        format!("packet on undeclared interface {ifid}"),
+                        off + 8,
+                    ));
+                };
+                self.number += 1;
+                Ok(Step::Packet(
+                    self.packet(iface, ifid, ts, data, orig_len, off),
+                    next,
+                ))
             }
-            let big = matches!(self.format, Format::Pcapng { big: true });
-            let total = rd32(&self.buf[at + 4..at + 8], big) as usize;
-            if total < 12 || !total.is_multiple_of(4) {
-                return Err(ferr(format!("block length {total} is not valid"), at + 4));
-            }
-            let Some(block) = self.buf.get(at..at + total) else {
-                return Err(ferr(
-                    format!("block of {total} octets runs past the end of the file"),
-                    at,
-                ));
-            };
-            if rd32(&block[total - 4..], big) as usize != total {
-                return Err(ferr(
-                    "block's trailing length differs from its leading one",
-                    at + total - 4,
-                ));
-            }
-            self.pos = at + total;
-            let body = &block[8..total - 4];
-            match block_type {
-                0x0000_0001 => self.interface_block(body, big, at)?,
-                0x0000_0006 | 0x0000_0002 => {
-                    // EPB: if(4) ts_hi ts_lo caplen origlen; PB: if(2) drops(2) …
-                    if body.len() < 20 {
-                        return Err(ferr("packet block shorter than its fixed fields", at));
-                    }
-                    let ifid = if block_type == 6 {
-                        rd32(&body[0..4], big)
-                    } else {
-                        u32::from(rd16(&body[0..2], big))
-                    };
-                    let ts = (u64::from(rd32(&body[4..8], big)) << 32)
-                        | u64::from(rd32(&body[8..12], big));
-                    let caplen = rd32(&body[12..16], big) as usize;
-                    let orig_len = rd32(&body[16..20], big);
-                    let Some(data) = body.get(20..20 + caplen) else {
-                        return Err(ferr(
-                            format!("captured length {caplen} exceeds the block"),
-                            at + 20,
-                        ));
-                    };
-                    let Some(iface) = self.interfaces.get(ifid as usize).copied() else {
-                        return Err(ferr(
-                            format!("packet on undeclared interface {ifid}"),
-                            at + 8,
-                        ));
-                    };
-                    self.number += 1;
-                    return Ok(Some(self.packet(iface, ifid, ts, data, orig_len, at)));
+            0x0000_0003 => {
+                // SPB: origlen, then the packet (cut to the snaplen).
+                if body.len() < 4 {
+                    return Err(ferr("simple packet block too short", off));
                 }
-                0x0000_0003 => {
-                    // SPB: origlen, then the packet (cut to the snaplen).
-                    if body.len() < 4 {
-                        return Err(ferr("simple packet block too short", at));
-                    }
-                    let orig_len = rd32(&body[0..4], big);
-                    let data = &body[4..body.len().min(4 + orig_len as usize)];
-                    let Some(iface) = self.interfaces.first().copied() else {
-                        return Err(ferr("simple packet block before any interface", at));
-                    };
-                    self.number += 1;
-                    return Ok(Some(self.packet(iface, 0, 0, data, orig_len, at)));
-                }
-                _ => {} // SHB, NRB, ISB, DSB, custom: skipped here.
+                let orig_len = rd32(&body[0..4], big);
+                let data = &body[4..body.len().min(4 + orig_len as usize)];
+                let Some(iface) = self.interfaces.first().copied() else {
+                    return Err(ferr("simple packet block before any interface", off));
+                };
+                self.number += 1;
+                Ok(Step::Packet(
+                    self.packet(iface, 0, 0, data, orig_len, off),
+                    next,
+                ))
             }
+            _ => Ok(Step::Skip(next)), // SHB, NRB, ISB, DSB, custom: skipped here.
         }
     }
 
-    fn packet(
+    fn packet<'b>(
         &self,
         iface: Interface,
         ifid: u32,
         ts: u64,
-        data: &'a [u8],
+        data: &'b [u8],
         orig_len: u32,
         at: usize,
-    ) -> Packet<'a> {
+    ) -> Packet<'b> {
         let ts = i128::from(ts);
         let per = i128::from(iface.ts_per_sec.max(1));
         let ts_ns = (ts / per + i128::from(iface.ts_offset)) * 1_000_000_000
@@ -378,32 +468,253 @@ impl<'a> SliceReader<'a> {
     }
 }
 
+impl<'a> SliceReader<'a> {
+    /// Reads the file header.
+    pub fn new(buf: &'a [u8]) -> Result<Self, FileError> {
+        match Decoder::from_header(buf)? {
+            Ok((decoder, pos)) => Ok(SliceReader {
+                buf,
+                pos,
+                decoder,
+                done: false,
+            }),
+            Err(_) => Err(ferr(
+                if buf.len() < 4 {
+                    "file shorter than a capture header"
+                } else {
+                    "capture header cut short"
+                },
+                buf.len(),
+            )),
+        }
+    }
+
+    /// The link type of a pcap file (pcapng: of its first interface seen).
+    pub fn link_type(&self) -> Option<u16> {
+        self.decoder.link_type()
+    }
+}
+
 impl<'a> Iterator for SliceReader<'a> {
     type Item = Result<Packet<'a>, FileError>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        while !self.done && self.pos < self.buf.len() {
+            match self.decoder.step(self.buf, self.pos, 0) {
+                Ok(Step::Packet(p, next)) => {
+                    self.pos = next;
+                    return Some(Ok(p));
+                }
+                Ok(Step::Skip(next)) => self.pos = next,
+                Ok(Step::Need(e)) | Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Packets of a pcap or pcapng file read from any [`std::io::Read`] in
+/// constant memory: refills of `buffer` octets (64 KiB by default), the
+/// buffer grown for a single larger record up to `max_record` (256 KiB
+/// by default). A record over the limit, a damaged record or a file cut
+/// short gives a [`FileError`] with its byte offset and ends the reading;
+/// nothing is allocated from a declared length beyond the limit.
+///
+/// Not an `Iterator` (each packet borrows the reader's buffer): use
+/// `while let Some(p) = reader.next_packet() { … }`.
+#[derive(Debug)]
+pub struct StreamReader<R> {
+    input: R,
+    buf: Vec<u8>,
+    /// Window of unread octets: `buf[start..end]`.
+    start: usize,
+    end: usize,
+    /// File offset of `buf[0]`.
+    base: usize,
+    decoder: Decoder,
+    max_record: usize,
+    eof: bool,
+    done: bool,
+}
+
+/// Default refill size.
+pub const STREAM_BUFFER: usize = 64 << 10;
+/// Default largest record.
+pub const STREAM_MAX_RECORD: usize = 256 << 10;
+
+impl<R: std::io::Read> StreamReader<R> {
+    /// Reads the file header with the default sizes.
+    pub fn new(input: R) -> Result<Self, FileError> {
+        StreamReader::with_sizes(input, STREAM_BUFFER, STREAM_MAX_RECORD)
+    }
+
+    /// Reads the file header; refills of `buffer` octets, records up to
+    /// `max_record` octets.
+    pub fn with_sizes(input: R, buffer: usize, max_record: usize) -> Result<Self, FileError> {
+        let buffer = buffer.max(64);
+        let mut r = StreamReader {
+            input,
+            buf: vec![0; buffer],
+            start: 0,
+            end: 0,
+            base: 0,
+            decoder: Decoder {
+                format: Format::Pcapng { big: false },
+                interfaces: Vec::new(),
+                number: 0,
+            },
+            max_record: max_record.max(buffer),
+            eof: false,
+            done: false,
+        };
+        loop {
+            match Decoder::from_header(&r.buf[r.start..r.end])? {
+                Ok((decoder, first)) => {
+                    r.decoder = decoder;
+                    r.start += first;
+                    return Ok(r);
+                }
+                Err(need) => {
+                    if !r.fill(need)? {
+                        return Err(ferr(
+                            if r.end < 4 {
+                                "file shorter than a capture header"
+                            } else {
+                                "capture header cut short"
+                            },
+                            r.end,
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    /// The link type of a pcap file (pcapng: of its first interface seen).
+    pub fn link_type(&self) -> Option<u16> {
+        self.decoder.link_type()
+    }
+
+    /// Makes the window hold at least `need` octets; false at the end of
+    /// the input (the window then holds what there was).
+    fn fill(&mut self, need: usize) -> Result<bool, FileError> {
+        if self.end - self.start >= need {
+            return Ok(true);
+        }
+        if self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.base += self.start;
+            self.end -= self.start;
+            self.start = 0;
+        }
+        if need > self.buf.len() {
+            // One record larger than the buffer: grow, within the limit.
+            self.buf
+                .resize(need.next_power_of_two().min(self.max_record).max(need), 0);
+        }
+        while self.end < need {
+            if self.eof {
+                return Ok(false);
+            }
+            match self.input.read(&mut self.buf[self.end..]) {
+                Ok(0) => self.eof = true,
+                Ok(n) => self.end += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(ferr(format!("read error: {e}"), self.base + self.end)),
+            }
+        }
+        Ok(true)
+    }
+
+    /// The next packet, or the error that ended the reading; `None` at
+    /// the end.
+    #[allow(clippy::should_implement_trait)]
+    pub fn next_packet(&mut self) -> Option<Result<Packet<'_>, FileError>> {
         if self.done {
             return None;
         }
-        let r = match self.format {
-            Format::Pcap {
-                big,
-                nanos,
-                link_type,
-                fcs_len,
-            } => self.next_pcap(big, nanos, link_type, fcs_len),
-            Format::Pcapng { .. } => self.next_pcapng(),
-        };
-        match r {
-            Ok(Some(p)) => Some(Ok(p)),
-            Ok(None) => {
+        // Bring the next packet record whole into the window, stepping
+        // over (and taking note of) the blocks that are not packets.
+        loop {
+            let window = self.start..self.end;
+            let need = match self.decoder.record_len(&self.buf[window]) {
+                Ok((n, true)) if n <= self.end - self.start => break,
+                Ok((n, false)) if n <= self.end - self.start => {
+                    match self
+                        .decoder
+                        .step(&self.buf[..self.end], self.start, self.base)
+                    {
+                        Ok(Step::Skip(next)) => {
+                            self.start = next;
+                            continue;
+                        }
+                        Ok(_) => {
+                            let e = ferr("block not decoded", self.base + self.start);
+                            return self.fail(e);
+                        }
+                        Err(e) => return self.fail(e),
+                    }
+                }
+                Ok((n, _)) | Err(n) => n,
+            };
+            if self.start == self.end && self.eof {
                 self.done = true;
-                None
+                return None;
+            }
+            if need > self.max_record {
+                let e = ferr(
+                    format!(
+                        "record of {need} octets is over the reader's limit of {}",
+                        self.max_record
+                    ),
+                    self.base + self.start,
+                );
+                return self.fail(e);
+            }
+            match self.fill(need) {
+                Ok(true) => {}
+                Ok(false) if self.start == self.end => {
+                    self.done = true;
+                    return None;
+                }
+                Ok(false) => {
+                    // Cut short: the decoder words the error.
+                    let e = match self
+                        .decoder
+                        .step(&self.buf[..self.end], self.start, self.base)
+                    {
+                        Ok(Step::Need(e)) | Err(e) => e,
+                        Ok(_) => ferr("record cut short", self.base + self.start),
+                    };
+                    return self.fail(e);
+                }
+                Err(e) => return self.fail(e),
+            }
+        }
+        match self
+            .decoder
+            .step(&self.buf[..self.end], self.start, self.base)
+        {
+            Ok(Step::Packet(p, next)) => {
+                self.start = next;
+                Some(Ok(p))
+            }
+            Ok(Step::Skip(_)) | Ok(Step::Need(_)) => {
+                self.done = true;
+                Some(Err(ferr("record not decoded", self.base + self.start)))
             }
             Err(e) => {
                 self.done = true;
                 Some(Err(e))
             }
         }
+    }
+
+    fn fail<'s>(&mut self, e: FileError) -> Option<Result<Packet<'s>, FileError>> {
+        self.done = true;
+        Some(Err(e))
     }
 }

@@ -1,11 +1,14 @@
 //! netmon-pcap: packet captures for netmon.
 //!
-//! Planned layers: pcap and pcapng readers and writers (`file`),
-//! zero-copy wire formats with owned representations (`wire`), flows,
-//! two-sided capture correlation and the capture-sync protocol. This crate
-//! is being built; today it holds a reader of pcap and pcapng files in
-//! memory ([`mod@file`]) and the path from a captured frame to its UDP or TCP
-//! payload ([`mod@transport`]).
+//! | layer | start from |
+//! | --- | --- |
+//! | files | [`SliceReader`] (in memory), [`StreamReader`] (any `Read`, constant memory) |
+//! | frames → Wireshark's fields | [`dissect::dissect_frame`] (lax; checksums verified; tunnels and ICMP quotes followed) |
+//! | frame → UDP/TCP payload | [`transport()`] |
+//! | benchmark input | [`synth::write_mix`] |
+//!
+//! Still to come: writers, owned wire representations with emit, flows,
+//! defragmentation and two-sided capture correlation.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
@@ -18,5 +21,5 @@ pub mod file;
 pub mod synth;
 pub mod transport;
 
-pub use file::{FileError, Packet, SliceReader};
+pub use file::{FileError, Packet, SliceReader, StreamReader};
 pub use transport::{Protocol, Transport, transport};

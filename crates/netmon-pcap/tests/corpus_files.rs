@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use netmon_pcap::{SliceReader, transport};
+use netmon_pcap::{SliceReader, StreamReader, transport};
 
 fn files(dir: &Path, ext: &[&str], out: &mut Vec<std::path::PathBuf>) {
     for e in std::fs::read_dir(dir).unwrap() {
@@ -134,4 +134,127 @@ fn pcapng_both_byte_orders_give_the_same_packets() {
         compared += 1;
     }
     assert!(compared >= 20, "{compared}");
+}
+
+/// Every packet of a file as (number, time, link type, octets, wire
+/// length, offset), and the error that ended it.
+type Read = (Vec<(u64, i128, u16, Vec<u8>, u32, usize)>, Option<String>);
+
+fn slice_read(data: &[u8]) -> Read {
+    let mut out = Vec::new();
+    let reader = match SliceReader::new(data) {
+        Ok(r) => r,
+        Err(e) => return (out, Some(e.to_string())),
+    };
+    for p in reader {
+        match p {
+            Ok(p) => out.push((
+                p.number,
+                p.ts_ns,
+                p.link_type,
+                p.data.to_vec(),
+                p.orig_len,
+                p.offset,
+            )),
+            Err(e) => return (out, Some(e.to_string())),
+        }
+    }
+    (out, None)
+}
+
+fn stream_read(data: &[u8], buffer: usize) -> Read {
+    let mut out = Vec::new();
+    let mut reader = match StreamReader::with_sizes(data, buffer, 1 << 20) {
+        Ok(r) => r,
+        Err(e) => return (out, Some(e.to_string())),
+    };
+    while let Some(p) = reader.next_packet() {
+        match p {
+            Ok(p) => out.push((
+                p.number,
+                p.ts_ns,
+                p.link_type,
+                p.data.to_vec(),
+                p.orig_len,
+                p.offset,
+            )),
+            Err(e) => return (out, Some(e.to_string())),
+        }
+    }
+    (out, None)
+}
+
+#[test]
+fn streaming_reads_what_the_slice_reader_reads() {
+    let Some(dir) = netmon_testkit::corpus_file("pcap") else {
+        return;
+    };
+    let mut all = Vec::new();
+    files(&dir, &["pcap", "pcapng", "cap"], &mut all);
+    all.sort();
+    assert!(all.len() > 500);
+    let mut packets = 0;
+    for path in &all {
+        let data = std::fs::read(path).unwrap();
+        let whole = slice_read(&data);
+        packets += whole.0.len();
+        // Refills smaller than most records, and the default size.
+        for buffer in [64, 1000, 64 << 10] {
+            assert_eq!(
+                stream_read(&data, buffer),
+                whole,
+                "{} with {buffer}-octet refills",
+                path.display()
+            );
+        }
+    }
+    assert!(packets > 9000, "{packets} packets compared");
+}
+
+#[test]
+fn streaming_limits_and_damage() {
+    // A pcap with one record declaring 2 GiB: an error at the record, no
+    // allocation of that size.
+    let mut f = vec![0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0];
+    f.extend_from_slice(&[0; 8]);
+    f.extend_from_slice(&65535u32.to_le_bytes());
+    f.extend_from_slice(&1u32.to_le_bytes());
+    let good = |f: &mut Vec<u8>| {
+        f.extend_from_slice(&[1, 0, 0, 0, 0, 0, 0, 0]);
+        f.extend_from_slice(&4u32.to_le_bytes());
+        f.extend_from_slice(&4u32.to_le_bytes());
+        f.extend_from_slice(&[1, 2, 3, 4]);
+    };
+    good(&mut f);
+    let mut absurd = f.clone();
+    absurd.extend_from_slice(&[2, 0, 0, 0, 0, 0, 0, 0]);
+    absurd.extend_from_slice(&0x8000_0000u32.to_le_bytes());
+    absurd.extend_from_slice(&60u32.to_le_bytes());
+    absurd.extend_from_slice(&[0; 100]);
+    let (packets, err) = stream_read(&absurd, 4096);
+    assert_eq!(packets.len(), 1);
+    let err = err.unwrap();
+    assert!(
+        err.contains("over the reader's limit") && err.contains("at byte 44"),
+        "{err}"
+    );
+    // The last record cut short: the packets before it, then the error.
+    let mut cut = f.clone();
+    good(&mut cut);
+    cut.truncate(cut.len() - 2);
+    let (packets, err) = stream_read(&cut, 16);
+    assert_eq!(packets.len(), 1);
+    assert!(
+        err.unwrap()
+            .contains("runs past the end of the file at byte 44")
+    );
+    assert_eq!(slice_read(&cut), stream_read(&cut, 16));
+    // An empty input and a lone magic.
+    assert!(
+        stream_read(&[], 64)
+            .1
+            .unwrap()
+            .contains("shorter than a capture header")
+    );
+    assert!(stream_read(&f[..10], 64).1.unwrap().contains("cut short"));
 }
