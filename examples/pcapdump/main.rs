@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use netmon_pcap::SliceReader;
+use netmon_pcap::StreamReader;
 use netmon_pcap::dissect::{Fields, dissect_frame};
 
 /// The tshark field names, in order.
@@ -102,15 +102,16 @@ fn main() -> ExitCode {
     }
     let mut status = ExitCode::SUCCESS;
     for path in &args.files {
-        let data = match std::fs::read(path) {
-            Ok(d) => d,
+        let file = match std::fs::File::open(path) {
+            Ok(f) => f,
             Err(e) => {
                 let _ = out.flush();
                 eprintln!("pcapdump: {}: {e}", path.display());
                 return ExitCode::from(2);
             }
         };
-        let reader = match SliceReader::new(&data) {
+        // Streamed: constant memory whatever the file's size.
+        let mut reader = match StreamReader::new(file) {
             Ok(r) => r,
             Err(e) => {
                 let _ = out.flush();
@@ -119,7 +120,7 @@ fn main() -> ExitCode {
                 continue;
             }
         };
-        for p in reader {
+        while let Some(p) = reader.next_packet() {
             match p {
                 Ok(p) => {
                     let f = dissect_frame(p.link_type, p.data, p.orig_len as usize);
