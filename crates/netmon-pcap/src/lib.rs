@@ -5,9 +5,10 @@
 //! | files | [`SliceReader`] (in memory), [`StreamReader`] (any `Read`, constant memory) |
 //! | frames → Wireshark's fields | [`dissect::dissect_frame`] (lax; checksums verified; tunnels and ICMP quotes followed) |
 //! | frame → UDP/TCP payload | [`transport()`] |
+//! | writing | [`write::PcapWriter`], [`write::PcapngWriter`] (interface names, comments, EPB flags) |
 //! | benchmark input | [`synth::write_mix`] |
 //!
-//! Still to come: writers, owned wire representations with emit, flows,
+//! Still to come: owned wire representations with emit, flows,
 //! defragmentation and two-sided capture correlation.
 
 #![forbid(unsafe_code)]
@@ -20,6 +21,7 @@ pub mod dissect;
 pub mod file;
 pub mod synth;
 pub mod transport;
+pub mod write;
 
 pub use file::{FileError, Packet, SliceReader, StreamReader};
 pub use transport::{Protocol, Transport, transport};
