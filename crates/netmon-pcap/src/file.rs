@@ -718,3 +718,96 @@ impl<R: std::io::Read> StreamReader<R> {
         Some(Err(e))
     }
 }
+
+/// One pcapng block, as [`pcapng_blocks`] walks them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Block<'a> {
+    /// The block type.
+    pub block_type: u32,
+    /// The body (between the lengths).
+    pub body: &'a [u8],
+    /// Offset of the block in the file.
+    pub offset: usize,
+    /// The section's byte order is big-endian.
+    pub big_endian: bool,
+}
+
+impl Block<'_> {
+    /// The block's usual abbreviation (SHB, IDB, EPB, SPB, PB, NRB, ISB,
+    /// DSB, CB, DCB), or "unknown".
+    pub fn name(&self) -> &'static str {
+        match self.block_type {
+            0x0a0d_0d0a => "SHB",
+            1 => "IDB",
+            2 => "PB",
+            3 => "SPB",
+            4 => "NRB",
+            5 => "ISB",
+            6 => "EPB",
+            0x0a => "DSB",
+            0x0bad => "CB",
+            0x4000_0bad => "DCB",
+            _ => "unknown",
+        }
+    }
+}
+
+/// Every block of a pcapng file in order (sections in either byte
+/// order), each checked for its framing; the first damaged block ends
+/// the walk with its error.
+pub fn pcapng_blocks(buf: &[u8]) -> impl Iterator<Item = Result<Block<'_>, FileError>> {
+    let mut at = 0usize;
+    let mut big = false;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done || at >= buf.len() {
+            return None;
+        }
+        let fail = |e: FileError| Some(Err(e));
+        let Some(h) = buf.get(at..at + 8) else {
+            done = true;
+            return fail(ferr("block header cut short", at));
+        };
+        if h[..4] == [0x0a, 0x0d, 0x0d, 0x0a] {
+            big = match buf.get(at + 8..at + 12) {
+                Some([0x1a, 0x2b, 0x3c, 0x4d]) => true,
+                Some([0x4d, 0x3c, 0x2b, 0x1a]) => false,
+                _ => {
+                    done = true;
+                    return fail(ferr("pcapng byte-order magic not recognised", at + 8));
+                }
+            };
+        } else if at == 0 {
+            done = true;
+            return fail(ferr("not a pcapng file (no section header first)", 0));
+        }
+        let block_type = rd32(&h[0..4], big);
+        let total = rd32(&h[4..8], big) as usize;
+        if total < 12 || !total.is_multiple_of(4) {
+            done = true;
+            return fail(ferr(format!("block length {total} is not valid"), at + 4));
+        }
+        let Some(block) = buf.get(at..at + total) else {
+            done = true;
+            return fail(ferr(
+                format!("block of {total} octets runs past the end of the file"),
+                at,
+            ));
+        };
+        if rd32(&block[total - 4..], big) as usize != total {
+            done = true;
+            return fail(ferr(
+                "block's trailing length differs from its leading one",
+                at + total - 4,
+            ));
+        }
+        let b = Block {
+            block_type,
+            body: &block[8..total - 4],
+            offset: at,
+            big_endian: big,
+        };
+        at += total;
+        Some(Ok(b))
+    })
+}

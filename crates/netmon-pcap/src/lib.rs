@@ -23,5 +23,5 @@ pub mod synth;
 pub mod transport;
 pub mod write;
 
-pub use file::{FileError, Packet, SliceReader, StreamReader};
+pub use file::{Block, FileError, Packet, SliceReader, StreamReader, pcapng_blocks};
 pub use transport::{Protocol, Transport, transport};

@@ -258,3 +258,62 @@ fn streaming_limits_and_damage() {
     );
     assert!(stream_read(&f[..10], 64).1.unwrap().contains("cut short"));
 }
+
+/// The pcapng conformance suite (both byte orders): every file yields
+/// exactly the block sequence and counts its `.txt` describes.
+#[test]
+fn pcapng_conformance_block_sequences() {
+    let Some(dir) = netmon_testkit::corpus_file("pcap/pcapng-conformance") else {
+        return;
+    };
+    let mut txts = Vec::new();
+    files(&dir, &["txt"], &mut txts);
+    txts.sort();
+    let mut checked = 0;
+    for txt in &txts {
+        let capture = txt.with_extension("pcapng");
+        let Ok(data) = std::fs::read(&capture) else {
+            continue;
+        };
+        let text = std::fs::read_to_string(txt).unwrap();
+        let want: Vec<&str> = text
+            .lines()
+            .find_map(|l| l.strip_prefix("Block sequence:"))
+            .expect("a block sequence line")
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        let got: Vec<&str> = netmon_pcap::pcapng_blocks(&data)
+            .map(|b| {
+                b.unwrap_or_else(|e| panic!("{}: {e}", capture.display()))
+                    .name()
+            })
+            .collect();
+        assert_eq!(got, want, "{}", capture.display());
+        // The counts agree with the sequence (and so with the walk).
+        for line in text.lines().filter_map(|l| l.trim().split_once(": ")) {
+            if let Ok(n) = line.1.parse::<usize>() {
+                assert_eq!(
+                    got.iter().filter(|b| **b == line.0).count(),
+                    n,
+                    "{}: {}",
+                    capture.display(),
+                    line.0
+                );
+            }
+        }
+        // And the packet reader sees every packet block.
+        let packets = SliceReader::new(&data)
+            .unwrap()
+            .filter(|p| p.is_ok())
+            .count();
+        let packet_blocks = got
+            .iter()
+            .filter(|b| matches!(**b, "EPB" | "SPB" | "PB"))
+            .count();
+        assert_eq!(packets, packet_blocks, "{}", capture.display());
+        checked += 1;
+    }
+    assert!(checked >= 48, "{checked} conformance files");
+}
