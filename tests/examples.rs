@@ -1500,3 +1500,103 @@ fn pcapdump_agrees_with_tshark_on_the_tcpdump_corpus() {
     }
     assert!(same * 1000 >= total * 997, "agreement below 99.7 %");
 }
+
+/// tshark's conversation table (`-q -z conv,PROTO`): for each pair of
+/// ends as tshark orders them, (frames, bytes or None when tshark rounds
+/// them to kB) from the first to the second and back.
+fn tshark_conversations(
+    tshark: &std::path::Path,
+    file: &std::path::Path,
+    proto: &str,
+) -> std::collections::BTreeMap<(String, String), ((u64, Option<u64>), (u64, Option<u64>))> {
+    let out = Command::new(tshark)
+        .args(["-n", "-q", "-r"])
+        .arg(file)
+        .args(["-z", &format!("conv,{proto}")])
+        .output()
+        .expect("tshark");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut map = std::collections::BTreeMap::new();
+    for line in text.lines().filter(|l| l.contains("<->")) {
+        let t: Vec<&str> = line.split_whitespace().collect();
+        let bytes = |n: &str, unit: &str| (unit == "bytes").then(|| n.parse().unwrap());
+        // A <-> B  frames(B→A) bytes unit  frames(A→B) bytes unit …
+        let to_a = (t[3].parse().unwrap(), bytes(t[4], t[5]));
+        let to_b = (t[6].parse().unwrap(), bytes(t[7], t[8]));
+        // tshark splits a TCP conversation at a new SYN (port reuse):
+        // rows of the same ends are summed.
+        let e = map
+            .entry((t[0].to_string(), t[2].to_string()))
+            .or_insert(((0, Some(0)), (0, Some(0))));
+        let add = |x: &mut (u64, Option<u64>), y: (u64, Option<u64>)| {
+            x.0 += y.0;
+            x.1 = x.1.zip(y.1).map(|(a, b)| a + b);
+        };
+        add(&mut e.0, to_b);
+        add(&mut e.1, to_a);
+    }
+    map
+}
+
+#[test]
+fn pcapdump_flows_agree_with_tshark_conversations() {
+    let Some(tshark) = netmon_testkit::tool("tshark") else {
+        return;
+    };
+    let dir = tempfile_dir("flows");
+    let mix = dir.join("mix.pcap");
+    netmon::pcap::synth::write_mix(
+        std::io::BufWriter::new(std::fs::File::create(&mix).unwrap()),
+        2_000_000,
+    )
+    .unwrap();
+    let out = Command::new(example("pcapdump"))
+        .args(["--flows"])
+        .arg(&mix)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    // tshark writes IPv6 ends without brackets.
+    let end = |s: &str| s.replace(['[', ']'], "");
+    let mut ours = std::collections::BTreeMap::new();
+    for line in text.lines().skip(1) {
+        let c: Vec<&str> = line.split('\t').collect();
+        let n = |i: usize| c[i].parse::<u64>().unwrap();
+        ours.insert(
+            (c[0].to_string(), end(c[1]), end(c[2])),
+            ((n(3), n(4)), (n(5), n(6))),
+        );
+    }
+    let mut compared = 0;
+    for proto in ["tcp", "udp"] {
+        let theirs = tshark_conversations(&tshark, &mix, proto);
+        assert!(theirs.len() > 100, "{proto}: {}", theirs.len());
+        for ((a, b), (a_to_b, b_to_a)) in &theirs {
+            // Our ends are ordered; tshark's are as first seen.
+            let (mine_ab, mine_ba) = match (
+                ours.get(&(proto.to_string(), a.clone(), b.clone())),
+                ours.get(&(proto.to_string(), b.clone(), a.clone())),
+            ) {
+                (Some(x), _) => (x.0, x.1),
+                (_, Some(x)) => (x.1, x.0),
+                _ => panic!("{proto} {a} <-> {b}: not among our flows"),
+            };
+            for (mine, theirs) in [(mine_ab, a_to_b), (mine_ba, b_to_a)] {
+                assert_eq!(mine.0, theirs.0, "{proto} {a} <-> {b}: frames");
+                if let Some(bytes) = theirs.1 {
+                    assert_eq!(mine.1, bytes, "{proto} {a} <-> {b}: bytes");
+                }
+            }
+            compared += 1;
+        }
+        let ours_of_proto = ours.keys().filter(|k| k.0 == proto).count();
+        assert_eq!(
+            ours_of_proto,
+            theirs.len(),
+            "{proto}: as many conversations"
+        );
+    }
+    assert!(compared > 1000, "{compared}");
+    std::fs::remove_dir_all(&dir).ok();
+}

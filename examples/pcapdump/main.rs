@@ -7,6 +7,10 @@
 //!                       udp.srcport udp.dstport icmp.type icmpv6.type tcp.checksum.status
 //! ```
 //!
+//! `--flows` prints the conversations instead (one line each: protocol,
+//! ends, packets and bytes each way, start, duration, TCP flags,
+//! retransmissions, gaps).
+//!
 //! Same order and formatting as TShark 4.0 (`-T fields -E occurrence=f`,
 //! checksums on, defragmentation off), so `diff` against tshark works.
 //! `--header` prints the field names first. Exit status: 0, 1 when a file
@@ -20,6 +24,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use netmon_pcap::StreamReader;
 use netmon_pcap::dissect::{Fields, dissect_frame};
+use netmon_pcap::flows::FlowTable;
 
 /// The tshark field names, in order.
 const FIELDS: [&str; 18] = [
@@ -55,6 +60,90 @@ struct Args {
     /// Print the field names first (tshark's `-E header=y`).
     #[arg(long)]
     header: bool,
+    /// Print the conversations instead of the packets: protocol, the two
+    /// ends, packets and bytes each way, start (seconds after the first
+    /// packet), duration, TCP flags seen, retransmissions and gaps.
+    #[arg(long)]
+    flows: bool,
+    /// At most this many conversations are tracked (the rest counted).
+    #[arg(long, default_value_t = 1_000_000)]
+    max_flows: usize,
+}
+
+fn flag_names(flags: u16) -> String {
+    let names = [
+        (0x02, "SYN"),
+        (0x10, "ACK"),
+        (0x08, "PSH"),
+        (0x01, "FIN"),
+        (0x04, "RST"),
+        (0x20, "URG"),
+        (0x40, "ECE"),
+        (0x80, "CWR"),
+    ];
+    let v: Vec<&str> = names
+        .iter()
+        .filter(|(b, _)| flags & b != 0)
+        .map(|(_, n)| *n)
+        .collect();
+    v.join(",")
+}
+
+fn endpoint(e: &netmon_pcap::flows::Endpoint, with_port: bool) -> String {
+    match (e.addr, with_port) {
+        (std::net::IpAddr::V6(a), true) => format!("[{a}]:{}", e.port),
+        (a, true) => format!("{a}:{}", e.port),
+        (a, false) => a.to_string(),
+    }
+}
+
+/// The conversation table, tab-separated.
+fn print_flows(out: &mut impl Write, table: &FlowTable, t0: i128) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "proto\ta\tb\tpackets_a_b\tbytes_a_b\tpackets_b_a\tbytes_b_a\tstart\tduration\ttcp_flags\tretransmissions\tgaps\tgap_bytes"
+    )?;
+    for f in table.flows() {
+        let (x, y) = (&f.a_to_b, &f.b_to_a);
+        let first = match (x.packets, y.packets) {
+            (0, _) => y.first_ns,
+            (_, 0) => x.first_ns,
+            _ => x.first_ns.min(y.first_ns),
+        };
+        let last = x.last_ns.max(y.last_ns);
+        let proto = match f.key.protocol {
+            6 => "tcp".to_string(),
+            17 => "udp".to_string(),
+            1 => "icmp".to_string(),
+            58 => "icmpv6".to_string(),
+            p => p.to_string(),
+        };
+        let ports = matches!(f.key.protocol, 6 | 17);
+        writeln!(
+            out,
+            "{proto}\t{}\t{}\t{}\t{}\t{}\t{}\t{:.6}\t{:.6}\t{}\t{}\t{}\t{}",
+            endpoint(&f.key.a, ports),
+            endpoint(&f.key.b, ports),
+            x.packets,
+            x.bytes,
+            y.packets,
+            y.bytes,
+            (first - t0) as f64 / 1e9,
+            (last - first) as f64 / 1e9,
+            flag_names(x.tcp_flags | y.tcp_flags),
+            x.retransmissions + y.retransmissions,
+            x.gaps + y.gaps,
+            x.gap_bytes + y.gap_bytes,
+        )?;
+    }
+    if table.untracked() > 0 {
+        writeln!(
+            out,
+            "# {} packets of flows beyond --max-flows",
+            table.untracked()
+        )?;
+    }
+    Ok(())
 }
 
 fn mac(m: &[u8; 6]) -> String {
@@ -120,11 +209,16 @@ fn main() -> ExitCode {
                 continue;
             }
         };
+        let mut table = FlowTable::new(args.max_flows);
+        let mut t0 = None;
         while let Some(p) = reader.next_packet() {
             match p {
                 Ok(p) => {
                     let f = dissect_frame(p.link_type, p.data, p.orig_len as usize);
-                    if writeln!(out, "{}", line(p.number, &f)).is_err() {
+                    if args.flows {
+                        t0.get_or_insert(p.ts_ns);
+                        table.add(p.ts_ns, u64::from(p.orig_len), &f);
+                    } else if writeln!(out, "{}", line(p.number, &f)).is_err() {
                         return status; // stdout closed (| head)
                     }
                 }
@@ -134,6 +228,14 @@ fn main() -> ExitCode {
                     status = ExitCode::from(1);
                     break;
                 }
+            }
+        }
+        if args.flows {
+            if args.files.len() > 1 && writeln!(out, "# {}", path.display()).is_err() {
+                return status;
+            }
+            if print_flows(&mut out, &table, t0.unwrap_or(0)).is_err() {
+                return status;
             }
         }
     }

@@ -102,6 +102,14 @@ pub struct Fields {
     pub icmp_type: Option<u8>,
     /// ICMPv6 type.
     pub icmpv6_type: Option<u8>,
+    /// The protocol the first IP header carries (6 TCP, 17 UDP, 1 ICMP,
+    /// 47 GRE, …) and whether that header is IPv6: the outer transport,
+    /// for flows.
+    pub ip_proto: Option<(u8, bool)>,
+    /// TCP payload length (from the IP lengths, not the capture).
+    pub tcp_payload_len: Option<u32>,
+    /// ICMP/ICMPv6 echo identifier and sequence number.
+    pub icmp_echo: Option<(u16, u16)>,
     /// Where decoding stopped short of the end, if it did.
     pub stopped: Option<Stop>,
 }
@@ -543,6 +551,9 @@ impl Dissector<'_> {
     }
 
     fn transport(&mut self, proto: u8, l4: L4<'_>, base: usize) {
+        if self.f.ip_proto.is_none() && !l4.quoted {
+            self.f.ip_proto = Some((proto, matches!(l4.pseudo, Pseudo::V6(..))));
+        }
         match proto {
             6 => self.tcp(l4, base),
             17 => self.udp(l4, base),
@@ -606,6 +617,9 @@ impl Dissector<'_> {
         if d.len() < 20 {
             return self.stop("tcp", base, "cut inside the header");
         }
+        let header = usize::from(d[12] >> 4) * 4;
+        let segment = l4.declared.unwrap_or(d.len());
+        self.f.tcp_payload_len = segment.checked_sub(header).map(|n| n as u32);
         if self.checksums {
             self.f.tcp_checksum = Some(self.checksum(6, &l4, false));
         }
@@ -733,6 +747,10 @@ impl Dissector<'_> {
         };
         if self.f.icmp_type.is_none() {
             self.f.icmp_type = Some(t);
+            if matches!(t, 0 | 8) {
+                self.f.icmp_echo =
+                    Some((be16(l4.data, 4).unwrap_or(0), be16(l4.data, 6).unwrap_or(0)));
+            }
         }
         if matches!(t, 3 | 4 | 5 | 11 | 12)
             && let Some(inner) = l4.data.get(8..)
@@ -747,6 +765,10 @@ impl Dissector<'_> {
         };
         if self.f.icmpv6_type.is_none() {
             self.f.icmpv6_type = Some(t);
+            if matches!(t, 128 | 129) && self.f.icmp_echo.is_none() {
+                self.f.icmp_echo =
+                    Some((be16(l4.data, 4).unwrap_or(0), be16(l4.data, 6).unwrap_or(0)));
+            }
         }
         if matches!(t, 1..=4)
             && let Some(inner) = l4.data.get(8..)

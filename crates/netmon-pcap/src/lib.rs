@@ -5,10 +5,11 @@
 //! | files | [`SliceReader`] (in memory), [`StreamReader`] (any `Read`, constant memory) |
 //! | frames → Wireshark's fields | [`dissect::dissect_frame`] (lax; checksums verified; tunnels and ICMP quotes followed) |
 //! | frame → UDP/TCP payload | [`transport()`] |
+//! | conversations | [`flows::FlowTable`] (per direction: packets, bytes, times, TCP flags, retransmissions, gaps) |
 //! | writing | [`write::PcapWriter`], [`write::PcapngWriter`] (interface names, comments, EPB flags) |
 //! | benchmark input | [`synth::write_mix`] |
 //!
-//! Still to come: owned wire representations with emit, flows,
+//! Still to come: owned wire representations with emit,
 //! defragmentation and two-sided capture correlation.
 
 #![forbid(unsafe_code)]
@@ -19,6 +20,7 @@ pub use netmon_core as core;
 
 pub mod dissect;
 pub mod file;
+pub mod flows;
 pub mod synth;
 pub mod transport;
 pub mod write;
