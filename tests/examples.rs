@@ -1501,6 +1501,9 @@ fn pcapdump_agrees_with_tshark_on_the_tcpdump_corpus() {
     assert!(same * 1000 >= total * 997, "agreement below 99.7 %");
 }
 
+/// Frames, and bytes unless tshark rounded them to kB.
+type Counts = (u64, Option<u64>);
+
 /// tshark's conversation table (`-q -z conv,PROTO`): for each pair of
 /// ends as tshark orders them, (frames, bytes or None when tshark rounds
 /// them to kB) from the first to the second and back.
@@ -1508,7 +1511,7 @@ fn tshark_conversations(
     tshark: &std::path::Path,
     file: &std::path::Path,
     proto: &str,
-) -> std::collections::BTreeMap<(String, String), ((u64, Option<u64>), (u64, Option<u64>))> {
+) -> std::collections::BTreeMap<(String, String), (Counts, Counts)> {
     let out = Command::new(tshark)
         .args(["-n", "-q", "-r"])
         .arg(file)
