@@ -1603,3 +1603,79 @@ fn pcapdump_flows_agree_with_tshark_conversations() {
     assert!(compared > 1000, "{compared}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn pcapdump_lint_finds_what_was_damaged() {
+    let dir = tempfile_dir("lint");
+    let mut mix = Vec::new();
+    netmon::pcap::synth::write_mix(&mut mix, 400_000).unwrap();
+    let packets: Vec<_> = netmon::pcap::SliceReader::new(&mix)
+        .unwrap()
+        .map(|p| p.unwrap())
+        .collect();
+    let path = dir.join("damaged.pcap");
+    let mut w =
+        netmon::pcap::write::PcapWriter::new(std::fs::File::create(&path).unwrap(), 1, 65535, true)
+            .unwrap();
+    let mut corrupted = 0;
+    for (i, p) in packets.iter().enumerate() {
+        let mut data = p.data.to_vec();
+        let mut ts = p.ts_ns;
+        if i == 20 {
+            ts -= 1_000_000_000; // a second back
+        }
+        if i % 50 == 7 && data.len() > 100 {
+            let last = data.len() - 1;
+            data[last] ^= 0x5a; // payload octet: the TCP/UDP checksum breaks
+            corrupted += 1;
+        }
+        w.packet(ts, &data, p.orig_len).unwrap();
+        if i == 10 {
+            w.packet(ts + 1000, &data, p.orig_len).unwrap(); // captured twice
+        }
+    }
+    w.into_inner().unwrap();
+    let out = Command::new(example("pcapdump"))
+        .args(["--lint"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{report}");
+    assert!(
+        report.contains("duplicate frames: 1 (frames 12)"),
+        "{report}"
+    );
+    assert!(
+        report.contains("time going backwards: 1 (frames 22)"),
+        "{report}"
+    );
+    assert!(
+        report.contains(&format!("bad TCP/UDP checksums: {corrupted} ")),
+        "{corrupted}: {report}"
+    );
+    assert!(!report.contains("offload"), "{report}");
+    // tshark counts the same bad checksums.
+    if let Some(tshark) = netmon_testkit::tool("tshark") {
+        let out = Command::new(tshark)
+            .args(["-n", "-r"])
+            .arg(&path)
+            .args([
+                "-o",
+                "tcp.check_checksum:TRUE",
+                "-o",
+                "udp.check_checksum:TRUE",
+                "-Y",
+                "tcp.checksum.status == 0 || udp.checksum.status == 0",
+                "-T",
+                "fields",
+                "-e",
+                "frame.number",
+            ])
+            .output()
+            .unwrap();
+        let bad = String::from_utf8_lossy(&out.stdout).lines().count();
+        assert_eq!(bad, corrupted, "tshark's bad checksums");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

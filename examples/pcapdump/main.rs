@@ -7,6 +7,8 @@
 //!                       udp.srcport udp.dstport icmp.type icmpv6.type tcp.checksum.status
 //! ```
 //!
+//! `--lint` prints a capture-quality report instead (truncation, snap
+//! length, time order, duplicates, checksums, offload);
 //! `--flows` prints the conversations instead (one line each: protocol,
 //! ends, packets and bytes each way, start, duration, TCP flags,
 //! retransmissions, gaps).
@@ -25,6 +27,7 @@ use clap::Parser;
 use netmon_pcap::StreamReader;
 use netmon_pcap::dissect::{Fields, dissect_frame};
 use netmon_pcap::flows::FlowTable;
+use netmon_pcap::lint::{Lint, Report};
 
 /// The tshark field names, in order.
 const FIELDS: [&str; 18] = [
@@ -65,6 +68,11 @@ struct Args {
     /// packet), duration, TCP flags seen, retransmissions and gaps.
     #[arg(long)]
     flows: bool,
+    /// Print a capture-quality report instead of the packets: truncation,
+    /// records over the snap length, time going backwards, duplicates,
+    /// bad checksums and whether they look like checksum offload.
+    #[arg(long, conflicts_with = "flows")]
+    lint: bool,
     /// At most this many conversations are tracked (the rest counted).
     #[arg(long, default_value_t = 1_000_000)]
     max_flows: usize,
@@ -95,6 +103,40 @@ fn endpoint(e: &netmon_pcap::flows::Endpoint, with_port: bool) -> String {
         (a, true) => format!("{a}:{}", e.port),
         (a, false) => a.to_string(),
     }
+}
+
+/// The quality report of one file.
+fn print_lint(out: &mut impl Write, path: &std::path::Path, r: &Report) -> std::io::Result<()> {
+    writeln!(out, "{}: {} packets", path.display(), r.packets)?;
+    let mut clean = true;
+    for (name, f) in r.findings() {
+        if f.count == 0 {
+            continue;
+        }
+        clean = false;
+        let frames: Vec<String> = f.examples.iter().map(u64::to_string).collect();
+        writeln!(
+            out,
+            "  {name}: {} (frames {}{})",
+            f.count,
+            frames.join(", "),
+            if f.count > f.examples.len() as u64 {
+                ", …"
+            } else {
+                ""
+            }
+        )?;
+    }
+    if let Some(host) = r.offload_suspect {
+        writeln!(
+            out,
+            "  every bad TCP/UDP checksum was sent by {host}: checksum offload on the capturing host, most likely (not a network fault)"
+        )?;
+    }
+    if clean {
+        writeln!(out, "  no findings")?;
+    }
+    Ok(())
 }
 
 /// The conversation table, tab-separated.
@@ -210,12 +252,15 @@ fn main() -> ExitCode {
             }
         };
         let mut table = FlowTable::new(args.max_flows);
+        let mut lint = Lint::new();
         let mut t0 = None;
         while let Some(p) = reader.next_packet() {
             match p {
                 Ok(p) => {
                     let f = dissect_frame(p.link_type, p.data, p.orig_len as usize);
-                    if args.flows {
+                    if args.lint {
+                        lint.add(&p, &f);
+                    } else if args.flows {
                         t0.get_or_insert(p.ts_ns);
                         table.add(p.ts_ns, u64::from(p.orig_len), &f);
                     } else if writeln!(out, "{}", line(p.number, &f)).is_err() {
@@ -229,6 +274,9 @@ fn main() -> ExitCode {
                     break;
                 }
             }
+        }
+        if args.lint && print_lint(&mut out, path, &lint.report()).is_err() {
+            return status;
         }
         if args.flows {
             if args.files.len() > 1 && writeln!(out, "# {}", path.display()).is_err() {

@@ -61,11 +61,15 @@ pub struct Packet<'a> {
     pub orig_len: u32,
     /// Offset of the record in the file.
     pub offset: usize,
+    /// The snap length the file declares for this packet's interface (0:
+    /// none).
+    pub snaplen: u32,
 }
 
 #[derive(Debug, Clone, Copy)]
 struct Interface {
     link_type: u16,
+    snaplen: u32,
     /// Units per second.
     ts_per_sec: u64,
     ts_offset: i64,
@@ -79,6 +83,7 @@ enum Format {
         nanos: bool,
         link_type: u16,
         fcs_len: usize,
+        snaplen: u32,
     },
     Pcapng {
         big: bool,
@@ -164,6 +169,7 @@ impl Decoder {
                     nanos,
                     link_type: word as u16,
                     fcs_len: fcs_bytes(word),
+                    snaplen: rd32(&buf[16..20], big),
                 }
             }
             [0x0a, 0x0d, 0x0d, 0x0a] => {
@@ -236,22 +242,22 @@ impl Decoder {
                 nanos,
                 link_type,
                 fcs_len,
-            } => self.pcap_record(buf, at, base, big, nanos, link_type, fcs_len),
+                snaplen,
+            } => self.pcap_record(buf, at, base, (big, nanos, link_type, fcs_len, snaplen)),
             Format::Pcapng { .. } => self.pcapng_block(buf, at, base),
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// `file`: byte order, nanoseconds, link type, FCS length, snap
+    /// length of the file header.
     fn pcap_record<'b>(
         &mut self,
         buf: &'b [u8],
         at: usize,
         base: usize,
-        big: bool,
-        nanos: bool,
-        link_type: u16,
-        fcs_len: usize,
+        file: (bool, bool, u16, usize, u32),
     ) -> Result<Step<'b>, FileError> {
+        let (big, nanos, link_type, fcs_len, snaplen) = file;
         let Some(h) = buf.get(at..at + 16) else {
             return Ok(Step::Need(ferr(
                 "record header cut short (truncated file)",
@@ -279,6 +285,7 @@ impl Decoder {
                 data: &data[..data.len().saturating_sub(fcs_len)],
                 orig_len,
                 offset: base + at,
+                snaplen,
             },
             at + 16 + caplen,
         ))
@@ -416,6 +423,7 @@ impl Decoder {
             data: &data[..data.len().saturating_sub(iface.fcs_len)],
             orig_len,
             offset: at,
+            snaplen: iface.snaplen,
         }
     }
 
@@ -425,6 +433,7 @@ impl Decoder {
         }
         let mut iface = Interface {
             link_type: rd16(&body[0..2], big),
+            snaplen: rd32(&body[4..8], big),
             ts_per_sec: 1_000_000,
             ts_offset: 0,
             fcs_len: 0,

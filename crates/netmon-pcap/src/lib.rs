@@ -6,6 +6,7 @@
 //! | frames → Wireshark's fields | [`dissect::dissect_frame`] (lax; checksums verified; tunnels and ICMP quotes followed) |
 //! | frame → UDP/TCP payload | [`transport()`] |
 //! | conversations | [`flows::FlowTable`] (per direction: packets, bytes, times, TCP flags, retransmissions, gaps) |
+//! | capture quality | [`lint::Lint`] (truncation, snap length, time order, duplicates, checksums, offload) |
 //! | writing | [`write::PcapWriter`], [`write::PcapngWriter`] (interface names, comments, EPB flags) |
 //! | benchmark input | [`synth::write_mix`] |
 //!
@@ -21,6 +22,7 @@ pub use netmon_core as core;
 pub mod dissect;
 pub mod file;
 pub mod flows;
+pub mod lint;
 pub mod synth;
 pub mod transport;
 pub mod write;
