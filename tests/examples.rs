@@ -1679,3 +1679,76 @@ fn pcapdump_lint_finds_what_was_damaged() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn pcapdump_correlate_reports_the_two_sides() {
+    let dir = tempfile_dir("correlate");
+    let (a, b, truth) = netmon::pcap::synth::two_sided(&netmon::pcap::synth::TwoSided {
+        segments: 200,
+        offset_ns: -1_500_000_000,
+        drift_ppm: 20.0,
+        delay_ns: 8_000_000,
+        jitter_ns: 2_000_000,
+        lose_every: 11,
+        miss_every: 7,
+        duplicate: None,
+    });
+    let (pa, pb) = (dir.join("cpe.pcap"), dir.join("server.pcap"));
+    std::fs::write(&pa, a).unwrap();
+    std::fs::write(&pb, b).unwrap();
+    let out = Command::new(example("pcapdump"))
+        .args(["correlate"])
+        .args([&pa, &pb])
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["host_a"], "192.168.1.10");
+    assert!(
+        (r["offset_ms"].as_f64().unwrap() + 1500.0).abs() < 0.5,
+        "{}",
+        r["offset_ms"]
+    );
+    let tcp: Vec<&serde_json::Value> = r["flows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["a"].as_str().unwrap().starts_with("tcp"))
+        .collect();
+    let sum = |key: &str| -> u64 { tcp.iter().map(|f| f["a_to_b"][key].as_u64().unwrap()).sum() };
+    assert_eq!(sum("lost_on_path"), u64::from(truth.lost));
+    assert_eq!(sum("missed_by_capture"), u64::from(truth.missed));
+    assert_eq!(sum("matched"), u64::from(truth.delivered));
+    // The text report says the same in words.
+    let out = Command::new(example("pcapdump"))
+        .args(["correlate"])
+        .args([&pa, &pb])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let offset: f64 = text
+        .split("B's clock minus A's: ")
+        .nth(1)
+        .and_then(|t| t.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0.0);
+    assert!((offset + 1500.0).abs() < 0.5, "{text}");
+    assert!(
+        text.contains("(at B: tcp 198.51.100.20:443 <-> 203.0.113.5:60000)"),
+        "{text}"
+    );
+    // A missing file: status 2 and its name.
+    let out = Command::new(example("pcapdump"))
+        .args(["correlate", "/nonexistent.pcap"])
+        .arg(&pb)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent.pcap"));
+    std::fs::remove_dir_all(&dir).ok();
+}

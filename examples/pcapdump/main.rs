@@ -7,6 +7,11 @@
 //!                       udp.srcport udp.dstport icmp.type icmpv6.type tcp.checksum.status
 //! ```
 //!
+//! `pcapdump correlate A B [--json]` matches a CPE's capture (A) with its
+//! server's (B): clock offset and drift, per flow and direction what was
+//! lost on the path, missed by a capture, duplicated, and the delay and
+//! jitter.
+//!
 //! `--lint` prints a capture-quality report instead (truncation, snap
 //! length, time order, duplicates, checksums, offload);
 //! `--flows` prints the conversations instead (one line each: protocol,
@@ -25,6 +30,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use netmon_pcap::StreamReader;
+use netmon_pcap::correlate::{DirectionReport, Seen, correlate, seen};
 use netmon_pcap::dissect::{Fields, dissect_frame};
 use netmon_pcap::flows::FlowTable;
 use netmon_pcap::lint::{Lint, Report};
@@ -224,7 +230,130 @@ fn line(number: u64, f: &Fields) -> String {
     cols.join("\t")
 }
 
+/// `pcapdump correlate A B`: the two-sided report.
+#[derive(Debug, Parser)]
+#[command(
+    name = "pcapdump correlate",
+    bin_name = "pcapdump correlate",
+    about = "Match two captures of the same traffic (a CPE's and its server's): clock offset and drift, what the path lost, what a capture missed, delay and jitter per flow"
+)]
+struct CorrelateArgs {
+    /// The capture taken on the CPE (side A).
+    a: PathBuf,
+    /// The capture taken on the management server (side B).
+    b: PathBuf,
+    /// Print the report as one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+fn read_seen(path: &std::path::Path) -> Result<Vec<Seen>, String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut r = StreamReader::new(file).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut out = Vec::new();
+    while let Some(p) = r.next_packet() {
+        let p = p.map_err(|e| format!("{}: {e}", path.display()))?;
+        let f = dissect_frame(p.link_type, p.data, p.orig_len as usize);
+        out.push(seen(p.number, p.ts_ns, p.data, &f));
+    }
+    Ok(out)
+}
+
+fn flow_name(k: &netmon_pcap::flows::FlowKey) -> String {
+    let ports = matches!(k.protocol, 6 | 17);
+    let proto = match k.protocol {
+        6 => "tcp",
+        17 => "udp",
+        1 => "icmp",
+        58 => "icmpv6",
+        _ => "ip",
+    };
+    format!(
+        "{proto} {} <-> {}",
+        endpoint(&k.a, ports),
+        endpoint(&k.b, ports)
+    )
+}
+
+fn direction_json(d: &DirectionReport) -> serde_json::Value {
+    serde_json::json!({
+        "matched": d.matched,
+        "lost_on_path": d.lost_on_path,
+        "missed_by_capture": d.missed_by_capture,
+        "unseen": d.unseen,
+        "only_at_receiver": d.only_at_receiver,
+        "duplicates": d.duplicates,
+        "delay_ms": {"mean": d.delay_mean_ns / 1e6, "min": d.delay_min_ns / 1e6, "max": d.delay_max_ns / 1e6},
+        "jitter_ms": d.jitter_ns / 1e6,
+    })
+}
+
+fn correlate_main(argv: Vec<String>) -> ExitCode {
+    let args = CorrelateArgs::parse_from(argv);
+    let (a, b) = match (read_seen(&args.a), read_seen(&args.b)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("pcapdump correlate: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let r = correlate(&a, &b);
+    let text = if args.json {
+        let flows: Vec<serde_json::Value> = r
+            .flows
+            .iter()
+            .map(|f| {
+                serde_json::json!({
+                    "a": flow_name(&f.a),
+                    "b": flow_name(&f.b),
+                    "a_to_b": direction_json(&f.a_to_b),
+                    "b_to_a": direction_json(&f.b_to_a),
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "host_a": r.host_a.map(|h| h.to_string()),
+            "host_b": r.host_b.map(|h| h.to_string()),
+            "offset_ms": r.offset_ns / 1e6,
+            "drift_ppm": r.drift_ppm,
+            "matched": r.matched,
+            "flows": flows,
+        })
+        .to_string()
+    } else {
+        let mut t = format!(
+            "A host {}, B host {}: {} packets matched\nB's clock minus A's: {:.3} ms, drift {:.1} ppm\n",
+            r.host_a.map_or("?".into(), |h| h.to_string()),
+            r.host_b.map_or("?".into(), |h| h.to_string()),
+            r.matched,
+            r.offset_ns / 1e6,
+            r.drift_ppm
+        );
+        for f in &r.flows {
+            t.push_str(&format!(
+                "{}  (at B: {})\n",
+                flow_name(&f.a),
+                flow_name(&f.b)
+            ));
+            for (name, d) in [("A->B", &f.a_to_b), ("B->A", &f.b_to_a)] {
+                t.push_str(&format!(
+                    "  {name}: matched {}, lost on path {}, missed by capture {}, unseen {}, only at receiver {}, duplicates {}; delay {:.3} ms (min {:.3}, max {:.3}), jitter {:.3} ms\n",
+                    d.matched, d.lost_on_path, d.missed_by_capture, d.unseen, d.only_at_receiver, d.duplicates,
+                    d.delay_mean_ns / 1e6, d.delay_min_ns / 1e6, d.delay_max_ns / 1e6, d.jitter_ns / 1e6
+                ));
+            }
+        }
+        t
+    };
+    println!("{}", text.trim_end());
+    ExitCode::SUCCESS
+}
+
 fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args().collect();
+    if argv.get(1).map(String::as_str) == Some("correlate") {
+        return correlate_main(argv[1..].to_vec());
+    }
     let args = Args::parse();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());

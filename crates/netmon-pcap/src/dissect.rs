@@ -108,6 +108,10 @@ pub struct Fields {
     pub ip_proto: Option<(u8, bool)>,
     /// TCP payload length (from the IP lengths, not the capture).
     pub tcp_payload_len: Option<u32>,
+    /// UDP payload length (from the UDP length when sane).
+    pub udp_payload_len: Option<u32>,
+    /// The first IP header's TTL or hop limit.
+    pub ip_ttl: Option<u8>,
     /// ICMP/ICMPv6 echo identifier and sequence number.
     pub icmp_echo: Option<(u16, u16)>,
     /// Where decoding stopped short of the end, if it did.
@@ -410,6 +414,9 @@ impl Dissector<'_> {
             self.f.ip_src = v4_at(data, 12);
             self.f.ip_dst = v4_at(data, 16);
         }
+        if self.f.ip_ttl.is_none() {
+            self.f.ip_ttl = data.get(8).copied();
+        }
         let (Some(src), Some(dst)) = (v4_at(data, 12), v4_at(data, 16)) else {
             return self.stop("ipv4", base, "cut before the addresses");
         };
@@ -457,6 +464,9 @@ impl Dissector<'_> {
         if self.f.ipv6_src.is_none() && self.f.ipv6_dst.is_none() {
             self.f.ipv6_src = v6_at(data, 8);
             self.f.ipv6_dst = v6_at(data, 24);
+        }
+        if self.f.ip_ttl.is_none() {
+            self.f.ip_ttl = data.get(7).copied();
         }
         let (Some(src), Some(dst)) = (v6_at(data, 8), v6_at(data, 24)) else {
             return self.stop("ipv6", base, "cut before the addresses");
@@ -635,6 +645,14 @@ impl Dissector<'_> {
         let (Some(_), Some(dp)) = (be16(d, 0), be16(d, 2)) else {
             return self.stop("udp", base, "cut before the ports");
         };
+        if first && d.len() >= 8 {
+            let ul = usize::from(be16(d, 4).unwrap_or(0));
+            self.f.udp_payload_len = Some(if ul >= 8 {
+                (ul - 8) as u32
+            } else {
+                l4.declared.unwrap_or(d.len()).saturating_sub(8) as u32
+            });
+        }
         if first && self.checksums && d.len() >= 8 {
             let mut l = l4;
             // The UDP length, when sane, is the datagram's.

@@ -7,11 +7,12 @@
 //! | frame → UDP/TCP payload | [`transport()`] |
 //! | conversations | [`flows::FlowTable`] (per direction: packets, bytes, times, TCP flags, retransmissions, gaps) |
 //! | capture quality | [`lint::Lint`] (truncation, snap length, time order, duplicates, checksums, offload) |
+//! | two captures of the same traffic | [`correlate::correlate`] (NAT-proof keys, clock offset and drift, lost vs missed, delay, jitter) |
 //! | writing | [`write::PcapWriter`], [`write::PcapngWriter`] (interface names, comments, EPB flags) |
 //! | benchmark input | [`synth::write_mix`] |
 //!
-//! Still to come: owned wire representations with emit,
-//! defragmentation and two-sided capture correlation.
+//! Still to come: owned wire representations with emit and
+//! defragmentation.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
@@ -19,6 +20,7 @@
 
 pub use netmon_core as core;
 
+pub mod correlate;
 pub mod dissect;
 pub mod file;
 pub mod flows;

@@ -283,3 +283,242 @@ mod tests {
         assert!((4.0..16.0).contains(&pct(vlan)), "VLAN {}", pct(vlan));
     }
 }
+
+/// Parameters of [`two_sided`]: what happens between a CPE (capture A)
+/// and its management server (capture B).
+#[derive(Debug, Clone)]
+pub struct TwoSided {
+    /// TCP data segments the CPE sends (per connection, 3 connections).
+    pub segments: u32,
+    /// B's clock minus A's at the start (ns).
+    pub offset_ns: i64,
+    /// B's clock rate against A's (parts per million).
+    pub drift_ppm: f64,
+    /// Least one-way delay (ns); each packet adds up to `jitter_ns`.
+    pub delay_ns: i64,
+    /// Random extra delay, uniform in 0..jitter_ns.
+    pub jitter_ns: i64,
+    /// Every `lose_every`-th data segment is lost on the path (and
+    /// retransmitted 200 ms later); 0: none.
+    pub lose_every: u32,
+    /// Every `miss_every`-th data segment reaches the server but capture
+    /// B misses it; 0: none.
+    pub miss_every: u32,
+    /// The path duplicates this data segment index once (B sees it twice).
+    pub duplicate: Option<u32>,
+}
+
+/// What [`two_sided`] did, to check a correlation against.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TwoSidedTruth {
+    /// CPE→server TCP data segments lost on the path.
+    pub lost: u32,
+    /// Segments capture B missed.
+    pub missed: u32,
+    /// Segments seen on both sides (retransmissions that got through
+    /// included).
+    pub delivered: u32,
+    /// UDP datagrams each way and ICMP echoes (all delivered).
+    pub udp_each_way: u32,
+}
+
+fn ipv4_frame(
+    src: [u8; 4],
+    dst: [u8; 4],
+    ttl: u8,
+    proto: u8,
+    mut l4: Vec<u8>,
+    csum_at: Option<usize>,
+) -> Vec<u8> {
+    let mut out = vec![0x02, 0, 0, 0, 0, 2, 0x02, 0, 0, 0, 0, 1, 0x08, 0x00];
+    let total = (20 + l4.len()) as u16;
+    let mut ip = vec![0x45, 0];
+    ip.extend_from_slice(&total.to_be_bytes());
+    ip.extend_from_slice(&[0x00, 0x01, 0x40, 0x00, ttl, proto, 0, 0]);
+    ip.extend_from_slice(&src);
+    ip.extend_from_slice(&dst);
+    let c = checksum(ones_sum(0, &ip));
+    ip[10..12].copy_from_slice(&c.to_be_bytes());
+    if let Some(at) = csum_at {
+        let s = if proto == 1 {
+            0
+        } else {
+            ones_sum(ones_sum(0, &src), &dst) + u32::from(proto) + l4.len() as u32
+        };
+        let c = checksum(ones_sum(s, &l4));
+        l4[at..at + 2].copy_from_slice(&c.to_be_bytes());
+    }
+    out.extend_from_slice(&ip);
+    out.extend_from_slice(&l4);
+    out
+}
+
+fn tcp_seg(sport: u16, dport: u16, seq: u32, ack: u32, flags: u8, payload: &[u8]) -> Vec<u8> {
+    let mut t = Vec::with_capacity(20 + payload.len());
+    t.extend_from_slice(&sport.to_be_bytes());
+    t.extend_from_slice(&dport.to_be_bytes());
+    t.extend_from_slice(&seq.to_be_bytes());
+    t.extend_from_slice(&ack.to_be_bytes());
+    t.extend_from_slice(&[0x50, flags, 0xff, 0xff, 0, 0, 0, 0]);
+    t.extend_from_slice(payload);
+    t
+}
+
+/// Two captures of the same traffic, as written by a CPE behind NAT
+/// (192.168.1.10, public 203.0.113.5) and its management server
+/// (198.51.100.20): three TCP connections of CPE data with the server's
+/// acknowledgements, SNMP-like UDP both ways, pings from the server; with
+/// the losses, capture misses, duplicate, delays and clock offset and
+/// drift of `p`, and TTLs and ports rewritten on the way. Returns the two
+/// pcap files and the ground truth.
+pub fn two_sided(p: &TwoSided) -> (Vec<u8>, Vec<u8>, TwoSidedTruth) {
+    let cpe = [192, 168, 1, 10];
+    let public = [203, 0, 113, 5];
+    let server = [198, 51, 100, 20];
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let t0: i128 = 1_700_000_000_000_000_000;
+    // (time at A's clock, frame) seen by A; (true time, frame) for B.
+    let mut at_a: Vec<(i128, Vec<u8>)> = Vec::new();
+    let mut at_b: Vec<(i128, Vec<u8>)> = Vec::new();
+    let mut truth = TwoSidedTruth::default();
+    let delay = |rng: &mut Rng| {
+        i128::from(p.delay_ns) + i128::from(rng.below(p.jitter_ns.max(1) as u64) as i64)
+    };
+    let mut t = t0;
+    for conn in 0..3u16 {
+        let (sport, nat_port) = (50000 + conn, 60000 + conn);
+        let mut seq = 1_000_000u32 * (u32::from(conn) + 1);
+        let ack = 7_000_000u32;
+        for k in 0..p.segments {
+            t += 5_000_000; // 5 ms between segments
+            let payload: Vec<u8> = (0..1000u32)
+                .map(|x| (x + k * 7 + u32::from(conn)) as u8)
+                .collect();
+            let sent = ipv4_frame(
+                cpe,
+                server,
+                64,
+                6,
+                tcp_seg(sport, 443, seq, ack, 0x18, &payload),
+                Some(16),
+            );
+            let arrived = ipv4_frame(
+                public,
+                server,
+                57,
+                6,
+                tcp_seg(nat_port, 443, seq, ack, 0x18, &payload),
+                Some(16),
+            );
+            at_a.push((t, sent.clone()));
+            let lose = p.lose_every > 0 && k % p.lose_every == p.lose_every - 1;
+            let miss = !lose && p.miss_every > 0 && k % p.miss_every == p.miss_every - 1;
+            let arrival = t + delay(&mut rng);
+            if lose {
+                truth.lost += 1;
+                // Retransmitted 200 ms later, and that copy arrives.
+                let rt = t + 200_000_000;
+                at_a.push((rt, sent));
+                at_b.push((rt + delay(&mut rng), arrived));
+                truth.delivered += 1;
+            } else if miss {
+                truth.missed += 1;
+            } else {
+                at_b.push((arrival, arrived.clone()));
+                truth.delivered += 1;
+                if p.duplicate == Some(k) && conn == 0 {
+                    at_b.push((arrival + 50_000, arrived));
+                }
+            }
+            seq = seq.wrapping_add(1000);
+            // The server acknowledges everything received so far.
+            let ack_b = ipv4_frame(
+                server,
+                public,
+                64,
+                6,
+                tcp_seg(443, nat_port, ack, seq, 0x10, &[]),
+                Some(16),
+            );
+            let ack_a = ipv4_frame(
+                server,
+                cpe,
+                57,
+                6,
+                tcp_seg(443, sport, ack, seq, 0x10, &[]),
+                Some(16),
+            );
+            let acked_at = arrival.max(t) + 300_000 + if lose { 200_000_000 } else { 0 };
+            at_b.push((acked_at, ack_b));
+            at_a.push((acked_at + delay(&mut rng), ack_a));
+        }
+    }
+    // SNMP-like UDP: the server polls the CPE (port-forwarded 16100→161),
+    // the CPE answers; and pings (NAT rewrites the ICMP identifier).
+    for k in 0..20u32 {
+        t += 10_000_000;
+        let mut req = vec![0x30, 0x26, 0x02, 0x01, 0x01];
+        req.extend_from_slice(&k.to_be_bytes());
+        let q = |dst, dport| {
+            let mut u = vec![0x9c, 0x40];
+            u.extend_from_slice(&u16::to_be_bytes(dport));
+            u.extend_from_slice(&((8 + req.len()) as u16).to_be_bytes());
+            u.extend_from_slice(&[0, 0]);
+            u.extend_from_slice(&req);
+            (dst, u)
+        };
+        let (_, ub) = q(public, 16100);
+        let (_, ua) = q(cpe, 161);
+        at_b.push((t, ipv4_frame(server, public, 64, 17, ub, Some(6))));
+        let at = t + delay(&mut rng);
+        at_a.push((at, ipv4_frame(server, cpe, 57, 17, ua, Some(6))));
+        let mut resp = req.clone();
+        resp[0] = 0x31;
+        let mut ua = vec![0, 161, 0x9c, 0x40];
+        ua.extend_from_slice(&((8 + resp.len()) as u16).to_be_bytes());
+        ua.extend_from_slice(&[0, 0]);
+        ua.extend_from_slice(&resp);
+        let mut ub = vec![0x3e, 0xe4, 0x9c, 0x40];
+        ub.extend_from_slice(&((8 + resp.len()) as u16).to_be_bytes());
+        ub.extend_from_slice(&[0, 0]);
+        ub.extend_from_slice(&resp);
+        let sent = at + 1_000_000;
+        at_a.push((sent, ipv4_frame(cpe, server, 64, 17, ua, Some(6))));
+        at_b.push((
+            sent + delay(&mut rng),
+            ipv4_frame(public, server, 57, 17, ub, Some(6)),
+        ));
+        let mut echo_b = vec![8, 0, 0, 0, 0x12, 0x34, 0, k as u8];
+        echo_b.extend_from_slice(&[0x61; 32]);
+        let mut echo_a = echo_b.clone();
+        echo_a[4..6].copy_from_slice(&[0x77, 0x01]); // NAT's identifier
+        at_b.push((
+            t + 2_000_000,
+            ipv4_frame(server, public, 64, 1, echo_b, Some(2)),
+        ));
+        at_a.push((
+            t + 2_000_000 + delay(&mut rng),
+            ipv4_frame(server, cpe, 57, 1, echo_a, Some(2)),
+        ));
+        truth.udp_each_way += 1;
+    }
+    at_a.sort_by_key(|x| x.0);
+    at_b.sort_by_key(|x| x.0);
+    let write = |packets: &[(i128, Vec<u8>)], clock_b: bool| {
+        // Writing to memory cannot fail.
+        let Ok(mut w) = crate::write::PcapWriter::new(Vec::new(), 1, 65535, true) else {
+            return Vec::new();
+        };
+        for (t, f) in packets {
+            let ts = if clock_b {
+                // B's clock: offset and drift against the true time.
+                *t + i128::from(p.offset_ns) + ((*t - t0) as f64 * p.drift_ppm / 1e6) as i128
+            } else {
+                *t
+            };
+            let _ = w.packet(ts, f, f.len() as u32);
+        }
+        w.into_inner().unwrap_or_default()
+    };
+    (write(&at_a, false), write(&at_b, true), truth)
+}
