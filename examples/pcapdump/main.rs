@@ -29,11 +29,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use netmon_pcap::StreamReader;
 use netmon_pcap::correlate::{DirectionReport, Seen, correlate, seen};
 use netmon_pcap::dissect::{Fields, dissect_frame};
 use netmon_pcap::flows::FlowTable;
 use netmon_pcap::lint::{Lint, Report};
+use netmon_pcap::{StreamReader, capture_drops};
 
 /// The tshark field names, in order.
 const FIELDS: [&str; 18] = [
@@ -298,6 +298,10 @@ fn correlate_main(argv: Vec<String>) -> ExitCode {
         }
     };
     let r = correlate(&a, &b);
+    // Drop counters (pcapng ISB): a capture that dropped packets explains
+    // what it did not see.
+    let drops = |p: &std::path::Path| std::fs::read(p).ok().and_then(|d| capture_drops(&d));
+    let (drops_a, drops_b) = (drops(&args.a), drops(&args.b));
     let text = if args.json {
         let flows: Vec<serde_json::Value> = r
             .flows
@@ -317,6 +321,8 @@ fn correlate_main(argv: Vec<String>) -> ExitCode {
             "offset_ms": r.offset_ns / 1e6,
             "drift_ppm": r.drift_ppm,
             "matched": r.matched,
+            "capture_drops_a": drops_a,
+            "capture_drops_b": drops_b,
             "flows": flows,
         })
         .to_string()
@@ -329,6 +335,13 @@ fn correlate_main(argv: Vec<String>) -> ExitCode {
             r.offset_ns / 1e6,
             r.drift_ppm
         );
+        for (side, d) in [("A", drops_a), ("B", drops_b)] {
+            if let Some(n) = d {
+                t.push_str(&format!(
+                    "capture {side} reports {n} packets dropped (interface and system)\n"
+                ));
+            }
+        }
         for f in &r.flows {
             t.push_str(&format!(
                 "{}  (at B: {})\n",

@@ -820,3 +820,44 @@ pub fn pcapng_blocks(buf: &[u8]) -> impl Iterator<Item = Result<Block<'_>, FileE
         Some(Ok(b))
     })
 }
+
+/// Packets a pcapng capture says it dropped: per interface the last
+/// interface statistics block's `isb_ifdrop` (dropped by the interface)
+/// plus `isb_osdrop` (dropped by the operating system), summed; `None`
+/// when the file has no such counters (a pcap file, or no ISB).
+pub fn capture_drops(buf: &[u8]) -> Option<u64> {
+    let mut last: std::collections::HashMap<u32, u64> = std::collections::HashMap::new();
+    for block in pcapng_blocks(buf) {
+        let Ok(b) = block else { break };
+        if b.block_type != 5 || b.body.len() < 12 {
+            continue;
+        }
+        let big = b.big_endian;
+        let interface = rd32(&b.body[0..4], big);
+        let mut drops = None;
+        let mut opts = &b.body[12..];
+        while opts.len() >= 4 {
+            let code = rd16(&opts[0..2], big);
+            let len = usize::from(rd16(&opts[2..4], big));
+            let Some(v) = opts.get(4..4 + len) else { break };
+            if matches!(code, 5 | 7) && v.len() == 8 {
+                let mut a = [0u8; 8];
+                a.copy_from_slice(v);
+                let n = if big {
+                    u64::from_be_bytes(a)
+                } else {
+                    u64::from_le_bytes(a)
+                };
+                drops = Some(drops.unwrap_or(0u64).saturating_add(n));
+            }
+            if code == 0 {
+                break;
+            }
+            opts = opts.get((4 + len + 3) & !3..).unwrap_or(&[]);
+        }
+        if let Some(d) = drops {
+            last.insert(interface, d);
+        }
+    }
+    (!last.is_empty()).then(|| last.values().sum())
+}

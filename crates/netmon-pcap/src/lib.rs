@@ -29,5 +29,5 @@ pub mod synth;
 pub mod transport;
 pub mod write;
 
-pub use file::{Block, FileError, Packet, SliceReader, StreamReader, pcapng_blocks};
+pub use file::{Block, FileError, Packet, SliceReader, StreamReader, capture_drops, pcapng_blocks};
 pub use transport::{Protocol, Transport, transport};

@@ -317,3 +317,50 @@ fn pcapng_conformance_block_sequences() {
     }
     assert!(checked >= 48, "{checked} conformance files");
 }
+
+/// Interface statistics in the conformance files: drop counters are read
+/// where an ISB carries them, and absent elsewhere.
+#[test]
+fn capture_drop_counters() {
+    let Some(dir) = netmon_testkit::corpus_file("pcap/pcapng-conformance") else {
+        return;
+    };
+    let mut all = Vec::new();
+    files(&dir, &["pcapng"], &mut all);
+    let mut with_isb = 0;
+    for path in &all {
+        let data = std::fs::read(path).unwrap();
+        let isbs = netmon_pcap::pcapng_blocks(&data)
+            .filter_map(Result::ok)
+            .filter(|b| b.name() == "ISB")
+            .count();
+        let drops = netmon_pcap::capture_drops(&data);
+        if isbs == 0 {
+            assert_eq!(drops, None, "{}", path.display());
+        } else {
+            with_isb += 1;
+        }
+    }
+    assert!(with_isb >= 4, "{with_isb}");
+    // An ISB with 7 dropped by the interface and 5 by the system.
+    let mut w = netmon_pcap::write::PcapngWriter::new(Vec::new()).unwrap();
+    w.interface(1, 65535, Some("eth0")).unwrap();
+    let mut file = w.into_inner().unwrap();
+    let mut body = vec![0u8; 12]; // interface 0, timestamp
+    for (code, value) in [(5u16, 7u64), (7, 5)] {
+        body.extend_from_slice(&code.to_le_bytes());
+        body.extend_from_slice(&8u16.to_le_bytes());
+        body.extend_from_slice(&value.to_le_bytes());
+    }
+    body.extend_from_slice(&[0; 4]); // opt_endofopt
+    let total = (12 + body.len()) as u32;
+    file.extend_from_slice(&5u32.to_le_bytes());
+    file.extend_from_slice(&total.to_le_bytes());
+    file.extend_from_slice(&body);
+    file.extend_from_slice(&total.to_le_bytes());
+    assert_eq!(netmon_pcap::capture_drops(&file), Some(12));
+    // A pcap file has no counters.
+    let mut pcap = Vec::new();
+    netmon_pcap::synth::write_mix(&mut pcap, 10_000).unwrap();
+    assert_eq!(netmon_pcap::capture_drops(&pcap), None);
+}
