@@ -8,11 +8,11 @@
 //! | conversations | [`flows::FlowTable`] (per direction: packets, bytes, times, TCP flags, retransmissions, gaps) |
 //! | capture quality | [`lint::Lint`] (truncation, snap length, time order, duplicates, checksums, offload) |
 //! | two captures of the same traffic | [`correlate::correlate`] (NAT-proof keys, clock offset and drift, lost vs missed, delay, jitter) |
+//! | IP fragments | [`defrag::Defragmenter`] (any order, repeats, bounded memory, timeouts) |
 //! | writing | [`write::PcapWriter`], [`write::PcapngWriter`] (interface names, comments, EPB flags) |
 //! | benchmark input | [`synth::write_mix`] |
 //!
-//! Still to come: owned wire representations with emit and
-//! defragmentation.
+//! Still to come: owned wire representations with emit.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
@@ -21,6 +21,7 @@
 pub use netmon_core as core;
 
 pub mod correlate;
+pub mod defrag;
 pub mod dissect;
 pub mod file;
 pub mod flows;
