@@ -31,6 +31,26 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     }
+    // The wire representations over the same bytes: no panic; Ethernet
+    // re-emits its own header; what IPv4 and TCP emit parses back.
+    if let Ok((eth, len)) = netmon_pcap::wire::EthernetRepr::parse(data) {
+        let mut o = Vec::new();
+        eth.emit(&mut o);
+        assert_eq!(&o[..], &data[..len]);
+    }
+    if let Ok((ip, _)) = netmon_pcap::wire::Ipv4Repr::parse(data) {
+        let mut o = Vec::new();
+        if ip.emit(&mut o).is_ok() {
+            assert!(netmon_pcap::wire::Ipv4Repr::parse(&o).is_ok());
+        }
+    }
+    if let Ok((tcp, _)) = netmon_pcap::wire::TcpRepr::parse(data) {
+        let mut o = Vec::new();
+        if tcp.emit(&mut o).is_ok() {
+            assert!(netmon_pcap::wire::TcpRepr::parse(&o).is_ok());
+        }
+    }
+    let _ = netmon_pcap::wire::ArpRepr::parse(data);
     for link in LINKS {
         let f = dissect(link, data);
         if let Some(stop) = f.stopped {

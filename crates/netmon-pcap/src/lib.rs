@@ -9,10 +9,11 @@
 //! | capture quality | [`lint::Lint`] (truncation, snap length, time order, duplicates, checksums, offload) |
 //! | two captures of the same traffic | [`correlate::correlate`] (NAT-proof keys, clock offset and drift, lost vs missed, delay, jitter) |
 //! | IP fragments | [`defrag::Defragmenter`] (any order, repeats, bounded memory, timeouts) |
+//! | headers to change and write back | [`wire`] (Ethernet/VLAN, ARP, IPv4 with typed options, TCP with every option, UDP, ICMP) |
 //! | writing | [`write::PcapWriter`], [`write::PcapngWriter`] (interface names, comments, EPB flags) |
 //! | benchmark input | [`synth::write_mix`] |
 //!
-//! Still to come: owned wire representations with emit.
+//! Still to come: IPv6 extension headers and tunnels as representations.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
@@ -28,6 +29,7 @@ pub mod flows;
 pub mod lint;
 pub mod synth;
 pub mod transport;
+pub mod wire;
 pub mod write;
 
 pub use file::{Block, FileError, Packet, SliceReader, StreamReader, capture_drops, pcapng_blocks};

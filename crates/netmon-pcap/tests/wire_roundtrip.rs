@@ -1,0 +1,274 @@
+//! Representations: parse(emit(r)) == r, and the headers of real captures
+//! (the tcpdump corpus) re-emit octet for octet.
+
+use netmon_pcap::SliceReader;
+use netmon_pcap::transport::link;
+use netmon_pcap::wire::{
+    ArpRepr, EthernetRepr, IcmpRepr, Ipv4Option, Ipv4Repr, TcpOption, TcpRepr, UdpRepr, VlanTag,
+};
+
+#[test]
+fn representations_round_trip() {
+    let eth = EthernetRepr {
+        dst: [1, 2, 3, 4, 5, 6],
+        src: [7, 8, 9, 10, 11, 12],
+        tags: vec![
+            VlanTag {
+                tpid: 0x88a8,
+                tci: 0x0064,
+            },
+            VlanTag {
+                tpid: 0x8100,
+                tci: 0x2005,
+            },
+        ],
+        ethertype: 0x0800,
+    };
+    let mut o = Vec::new();
+    eth.emit(&mut o);
+    assert_eq!(EthernetRepr::parse(&o).unwrap(), (eth.clone(), eth.len()));
+
+    let mut ip = Ipv4Repr {
+        tos: 0x28,
+        total_len: 84,
+        id: 0xbeef,
+        dont_frag: true,
+        more_frags: false,
+        frag_offset: 0,
+        ttl: 63,
+        protocol: 6,
+        checksum: 0,
+        src: "10.1.2.3".parse().unwrap(),
+        dst: "192.0.2.9".parse().unwrap(),
+        options: vec![
+            Ipv4Option::RouterAlert(0),
+            Ipv4Option::RecordRoute {
+                pointer: 4,
+                route: vec![0; 8],
+            },
+            Ipv4Option::Timestamp {
+                pointer: 5,
+                oflw_flags: 0,
+                data: vec![0; 4],
+            },
+            Ipv4Option::Nop,
+            Ipv4Option::EndOfList,
+        ],
+    };
+    let mut o = Vec::new();
+    ip.emit(&mut o).unwrap();
+    let (mut back, len) = Ipv4Repr::parse(&o).unwrap();
+    assert_eq!(len, o.len());
+    ip.checksum = back.checksum;
+    // The emitter pads to 32 bits with end-of-list octets.
+    while back.options.last() == Some(&Ipv4Option::EndOfList)
+        && back.options.len() > ip.options.len()
+    {
+        back.options.pop();
+    }
+    assert_eq!(back, ip);
+    assert_eq!(
+        netmon_pcap::dissect::ones_sum(0, &o),
+        0xffff,
+        "header checksum"
+    );
+
+    let tcp = TcpRepr {
+        src_port: 40000,
+        dst_port: 443,
+        seq: 0xdead_beef,
+        ack: 7,
+        flags: 0x018,
+        window: 502,
+        urgent: 0,
+        options: vec![
+            TcpOption::Nop,
+            TcpOption::Nop,
+            TcpOption::Timestamps { value: 1, echo: 2 },
+            TcpOption::Sack(vec![(10, 20), (30, 40)]),
+            TcpOption::Mss(1460),
+            TcpOption::WindowScale(7),
+        ],
+    };
+    let mut o = Vec::new();
+    tcp.emit(&mut o).unwrap();
+    let (mut back, _) = TcpRepr::parse(&o).unwrap();
+    // The emitter pads to 32 bits with end-of-list octets.
+    while back.options.last() == Some(&TcpOption::EndOfList) {
+        back.options.pop();
+    }
+    assert_eq!(back, tcp);
+    // The other options, in a second header (40 octets at most fit).
+    let more = TcpRepr {
+        options: vec![
+            TcpOption::SackPermitted,
+            TcpOption::FastOpen(vec![1, 2, 3, 4, 5, 6, 7, 8]),
+            TcpOption::Mptcp(vec![0x00, 0x81, 1, 2, 3, 4, 5, 6, 7, 8]),
+            TcpOption::Unknown {
+                kind: 254,
+                data: vec![0xf9, 0x89],
+            },
+        ],
+        ..tcp.clone()
+    };
+    let mut o = Vec::new();
+    more.emit(&mut o).unwrap();
+    let (mut back, _) = TcpRepr::parse(&o).unwrap();
+    while back.options.last() == Some(&TcpOption::EndOfList) {
+        back.options.pop();
+    }
+    assert_eq!(back, more);
+    // Too many options: refused, nothing written.
+    let too_many = TcpRepr {
+        options: [tcp.options.clone(), more.options.clone()].concat(),
+        ..tcp.clone()
+    };
+    let mut o = Vec::new();
+    assert!(too_many.emit(&mut o).is_err());
+    assert!(o.is_empty());
+    // The other options, in a second header (40 octets at most fit).
+    let more = TcpRepr {
+        options: vec![
+            TcpOption::SackPermitted,
+            TcpOption::FastOpen(vec![1, 2, 3, 4, 5, 6, 7, 8]),
+            TcpOption::Mptcp(vec![0x00, 0x81, 1, 2, 3, 4, 5, 6, 7, 8]),
+            TcpOption::Unknown {
+                kind: 254,
+                data: vec![0xf9, 0x89],
+            },
+        ],
+        ..tcp.clone()
+    };
+    let mut o = Vec::new();
+    more.emit(&mut o).unwrap();
+    let (mut back, _) = TcpRepr::parse(&o).unwrap();
+    while back.options.last() == Some(&TcpOption::EndOfList) {
+        back.options.pop();
+    }
+    assert_eq!(back, more);
+    // Too many options: refused, nothing written.
+    let too_many = TcpRepr {
+        options: [tcp.options.clone(), more.options.clone()].concat(),
+        ..tcp.clone()
+    };
+    let mut o = Vec::new();
+    assert!(too_many.emit(&mut o).is_err());
+    assert!(o.is_empty());
+
+    let arp = ArpRepr {
+        htype: 1,
+        ptype: 0x0800,
+        op: 2,
+        sha: vec![2, 0, 0, 0, 0, 1],
+        spa: vec![10, 0, 0, 1],
+        tha: vec![2, 0, 0, 0, 0, 2],
+        tpa: vec![10, 0, 0, 2],
+    };
+    let mut o = Vec::new();
+    arp.emit(&mut o);
+    assert_eq!(ArpRepr::parse(&o).unwrap(), (arp, 28));
+
+    let udp = UdpRepr {
+        src_port: 161,
+        dst_port: 40000,
+        length: 12,
+        checksum: 0,
+    };
+    let mut o = Vec::new();
+    udp.emit(&mut o, b"ping", ip.pseudo_sum(12));
+    let (back, _) = UdpRepr::parse(&o).unwrap();
+    assert_eq!(
+        (back.src_port, back.dst_port, back.length),
+        (161, 40000, 12)
+    );
+    let icmp = IcmpRepr {
+        icmp_type: 8,
+        code: 0,
+        checksum: 0,
+        rest: [0, 1, 0, 9],
+    };
+    let mut o = Vec::new();
+    icmp.emit(&mut o, b"abc", 0);
+    let (back, _) = IcmpRepr::parse(&o).unwrap();
+    assert_eq!(back.echo(), Some((1, 9)));
+    assert_eq!(
+        netmon_pcap::dissect::ones_sum(0, &[&o[..], b"abc"].concat()),
+        0xffff
+    );
+    // Damaged octets: errors, no panic.
+    for n in 0..o.len() {
+        let _ = TcpRepr::parse(&o[..n]);
+        let _ = Ipv4Repr::parse(&o[..n]);
+    }
+    assert!(TcpRepr::parse(&[0; 19]).is_err());
+    assert!(Ipv4Repr::parse(&[0x46, 0, 0, 0]).is_err());
+}
+
+#[test]
+fn corpus_headers_re_emit_octet_for_octet() {
+    let Some(dir) = netmon_testkit::corpus_file("pcap/tcpdump") else {
+        return;
+    };
+    let (mut eth_n, mut ip_n, mut tcp_n) = (0, 0, 0);
+    let (mut ip_same, mut tcp_same) = (0, 0);
+    for e in std::fs::read_dir(dir).unwrap() {
+        let path = e.unwrap().path();
+        let Ok(data) = std::fs::read(&path) else {
+            continue;
+        };
+        let Ok(reader) = SliceReader::new(&data) else {
+            continue;
+        };
+        for p in reader.map_while(Result::ok) {
+            if p.link_type != link::ETHERNET {
+                continue;
+            }
+            let Ok((eth, off)) = EthernetRepr::parse(p.data) else {
+                continue;
+            };
+            let mut o = Vec::new();
+            eth.emit(&mut o);
+            assert_eq!(&o[..], &p.data[..off], "{}", path.display());
+            eth_n += 1;
+            if eth.ethertype != 0x0800 {
+                continue;
+            }
+            let Ok((ip, ihl)) = Ipv4Repr::parse(&p.data[off..]) else {
+                continue;
+            };
+            ip_n += 1;
+            let mut o = Vec::new();
+            if ip.emit(&mut o).is_err() {
+                continue;
+            }
+            o[10..12].copy_from_slice(&p.data[off + 10..off + 12]); // checksum as captured
+            // Equal when the options are canonical.
+            if o[..] == p.data[off..off + ihl] {
+                ip_same += 1;
+            }
+            if ip.protocol != 6 || ip.frag_offset != 0 {
+                continue;
+            }
+            let seg = &p.data[off + ihl..];
+            let Ok((tcp, hlen)) = TcpRepr::parse(seg) else {
+                continue;
+            };
+            tcp_n += 1;
+            let mut o = Vec::new();
+            if tcp.emit(&mut o).is_err() {
+                continue;
+            }
+            o[16..18].copy_from_slice(&seg[16..18]); // checksum as captured
+            if o[..] == seg[..hlen] {
+                tcp_same += 1;
+            }
+        }
+    }
+    println!("re-emitted: Ethernet {eth_n} all; IPv4 {ip_same}/{ip_n}; TCP {tcp_same}/{tcp_n}");
+    assert!(
+        eth_n > 5000 && ip_n > 3000 && tcp_n > 1000,
+        "{eth_n} {ip_n} {tcp_n}"
+    );
+    assert!(ip_same * 100 >= ip_n * 97, "IPv4 {ip_same}/{ip_n}");
+    assert!(tcp_same * 100 >= tcp_n * 99, "TCP {tcp_same}/{tcp_n}");
+}
