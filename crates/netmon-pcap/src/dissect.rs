@@ -35,6 +35,8 @@ pub enum ChecksumStatus {
     Good,
     /// Not verifiable (Wireshark's 2).
     Unverified,
+    /// Not present: a UDP checksum of zero over IPv4 (Wireshark's 3).
+    NotPresent,
 }
 
 impl ChecksumStatus {
@@ -44,6 +46,7 @@ impl ChecksumStatus {
             ChecksumStatus::Bad => 0,
             ChecksumStatus::Good => 1,
             ChecksumStatus::Unverified => 2,
+            ChecksumStatus::NotPresent => 3,
         }
     }
 }
@@ -100,6 +103,10 @@ pub struct Fields {
     pub udp_checksum: Option<ChecksumStatus>,
     /// ICMP type.
     pub icmp_type: Option<u8>,
+    /// ICMP checksum (over the message, no pseudo-header).
+    pub icmp_checksum: Option<ChecksumStatus>,
+    /// ICMPv6 checksum (with the IPv6 pseudo-header).
+    pub icmpv6_checksum: Option<ChecksumStatus>,
     /// ICMPv6 type.
     pub icmpv6_type: Option<u8>,
     /// The protocol the first IP header carries (6 TCP, 17 UDP, 1 ICMP,
@@ -599,15 +606,30 @@ impl Dissector<'_> {
             Some(d) => d,
             None => l4.data.len(),
         };
+        if stored_zero_means_none && !l4.quoted && be16(l4.data, 6) == Some(0) {
+            return ChecksumStatus::NotPresent;
+        }
         if l4.quoted || !l4.verifiable || len > l4.data.len() {
             return ChecksumStatus::Unverified;
         }
         let seg = &l4.data[..len];
-        if stored_zero_means_none && be16(seg, 6) == Some(0) {
-            return ChecksumStatus::Unverified;
-        }
         let s = ones_sum(l4.pseudo.sum(proto, len), seg);
         if s == 0xffff {
+            ChecksumStatus::Good
+        } else {
+            ChecksumStatus::Bad
+        }
+    }
+
+    /// ICMP (no pseudo-header) or ICMPv6 (`Some(58)`: with it).
+    fn icmp_checksum(&self, l4: &L4<'_>, pseudo_proto: Option<u8>) -> ChecksumStatus {
+        let len = l4.declared.unwrap_or(l4.data.len());
+        if l4.quoted || !l4.verifiable || len > l4.data.len() || len < 4 {
+            return ChecksumStatus::Unverified;
+        }
+        let seg = &l4.data[..len];
+        let start = pseudo_proto.map_or(0, |p| l4.pseudo.sum(p, len));
+        if ones_sum(start, seg) == 0xffff {
             ChecksumStatus::Good
         } else {
             ChecksumStatus::Bad
@@ -769,6 +791,9 @@ impl Dissector<'_> {
                 self.f.icmp_echo =
                     Some((be16(l4.data, 4).unwrap_or(0), be16(l4.data, 6).unwrap_or(0)));
             }
+            if self.checksums {
+                self.f.icmp_checksum = Some(self.icmp_checksum(&l4, None));
+            }
         }
         if matches!(t, 3 | 4 | 5 | 11 | 12)
             && let Some(inner) = l4.data.get(8..)
@@ -783,6 +808,9 @@ impl Dissector<'_> {
         };
         if self.f.icmpv6_type.is_none() {
             self.f.icmpv6_type = Some(t);
+            if self.checksums {
+                self.f.icmpv6_checksum = Some(self.icmp_checksum(&l4, Some(58)));
+            }
             if matches!(t, 128 | 129) && self.f.icmp_echo.is_none() {
                 self.f.icmp_echo =
                     Some((be16(l4.data, 4).unwrap_or(0), be16(l4.data, 6).unwrap_or(0)));

@@ -9,11 +9,9 @@
 //! | capture quality | [`lint::Lint`] (truncation, snap length, time order, duplicates, checksums, offload) |
 //! | two captures of the same traffic | [`correlate::correlate`] (NAT-proof keys, clock offset and drift, lost vs missed, delay, jitter) |
 //! | IP fragments | [`defrag::Defragmenter`] (any order, repeats, bounded memory, timeouts) |
-//! | headers to change and write back | [`wire`] (Ethernet/VLAN, ARP, IPv4 with typed options, TCP with every option, UDP, ICMP) |
+//! | headers to change and write back | [`wire`] (Ethernet/VLAN, LLC/SNAP, SLL, SLL2, null, ARP, IPv4 with typed options, IPv6 with extension headers, TCP with every option, UDP, ICMP/ICMPv6, GRE, VXLAN, Geneve) |
 //! | writing | [`write::PcapWriter`], [`write::PcapngWriter`] (interface names, comments, EPB flags) |
 //! | benchmark input | [`synth::write_mix`] |
-//!
-//! Still to come: IPv6 extension headers and tunnels as representations.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub, missing_debug_implementations)]

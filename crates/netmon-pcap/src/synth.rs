@@ -271,6 +271,9 @@ mod tests {
                 udp += 1;
             }
             icmp += usize::from(f.icmp_type.is_some() || f.icmpv6_type.is_some());
+            for c in [f.icmp_checksum, f.icmpv6_checksum].into_iter().flatten() {
+                assert_eq!(c, ChecksumStatus::Good, "ICMP, packet {}", p.number);
+            }
             v6 += usize::from(f.ipv6_src.is_some());
             vlan += usize::from(f.vlan.is_some());
         }

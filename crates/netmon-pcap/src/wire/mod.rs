@@ -1,6 +1,10 @@
 //! Wire formats as owned representations (smoltcp's `Repr` style): each
 //! parses from the octets of its header and emits them back, so a packet
-//! can be read, changed and written. `parse(emit(r)) == r` for every
+//! can be read, changed and written. Link layers: Ethernet II with VLAN
+//! tags, 802.2 LLC/SNAP, Linux SLL and SLL2, BSD null; ARP; IPv4 with
+//! typed options, IPv6 with its extension headers; TCP with every
+//! option, UDP, ICMP and ICMPv6; GRE, VXLAN and Geneve. (The zero-copy,
+//! never-failing reading of whole frames is [`crate::dissect`].) `parse(emit(r)) == r` for every
 //! representation, and canonical headers from real captures re-emit
 //! octet for octet (see the tests).
 //!
@@ -19,14 +23,20 @@ mod arp;
 mod ethernet;
 mod icmp;
 mod ipv4;
+mod ipv6;
+mod link;
 mod tcp;
+mod tunnel;
 mod udp;
 
 pub use arp::ArpRepr;
 pub use ethernet::{EthernetRepr, VlanTag};
 pub use icmp::IcmpRepr;
 pub use ipv4::{Ipv4Option, Ipv4Repr};
+pub use ipv6::{Ipv6Extension, Ipv6Option, Ipv6Repr};
+pub use link::{LlcControl, LlcRepr, NullRepr, Sll2Repr, SllRepr, Snap};
 pub use tcp::{TcpOption, TcpRepr};
+pub use tunnel::{GeneveOption, GeneveRepr, GreRepr, VxlanRepr};
 pub use udp::UdpRepr;
 
 use std::fmt;
