@@ -3,9 +3,10 @@
 //! large record up to 256 KiB): pcap (both byte orders, µs and ns
 //! timestamps, the link-type word masked to 16 bits with its FCS bits)
 //! and pcapng (SHB in both byte orders and several sections, IDB with
-//! `if_tsresol` and `if_tsoffset`, EPB, SPB and the obsolete PB; other
-//! blocks skipped). Both readers share one decoder and read the same
-//! packets and errors.
+//! `if_tsresol`, `if_tsoffset` and `if_name`, EPB, SPB and the obsolete
+//! PB with their options; the other blocks are stepped over here and read
+//! with [`pcapng_blocks`] and [`crate::pcapng`]). Both readers share one
+//! decoder and read the same packets and errors.
 //!
 //! ```text
 //! pcap    header 24: magic a1b2c3d4 (µs) | a1b23c4d (ns), ver 2.4, tz, sigfigs,
@@ -47,7 +48,8 @@ fn ferr(what: impl Into<String>, offset: usize) -> FileError {
 /// One packet, borrowed from the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Packet<'a> {
-    /// Frame number, from 1, as Wireshark counts.
+    /// Frame number, from 1, as Wireshark counts (pcapng custom blocks
+    /// take a number too).
     pub number: u64,
     /// Nanoseconds since the Unix epoch.
     pub ts_ns: i128,
@@ -64,6 +66,13 @@ pub struct Packet<'a> {
     /// The snap length the file declares for this packet's interface (0:
     /// none).
     pub snaplen: u32,
+    /// The packet block's options, raw (see [`Packet::options`],
+    /// [`Packet::comment`], [`Packet::flags`]); empty in pcap files.
+    pub options: &'a [u8],
+    /// File offset of `options`.
+    pub options_offset: usize,
+    /// The section (or file) is big-endian.
+    pub big_endian: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -96,6 +105,8 @@ enum Format {
 struct Decoder {
     format: Format,
     interfaces: Vec<Interface>,
+    /// The section's interfaces' `if_name`s, by interface ID.
+    names: Vec<Option<String>>,
     number: u64,
 }
 
@@ -194,6 +205,7 @@ impl Decoder {
             Decoder {
                 format,
                 interfaces: Vec::new(),
+                names: Vec::new(),
                 number: 0,
             },
             first,
@@ -206,6 +218,10 @@ impl Decoder {
             Format::Pcap { link_type, .. } => Some(link_type),
             Format::Pcapng { .. } => self.interfaces.first().map(|i| i.link_type),
         }
+    }
+
+    fn interface_name(&self, id: u32) -> Option<&str> {
+        self.names.get(id as usize)?.as_deref()
     }
 
     /// The length of the record at the front of `w` and whether it is a
@@ -286,6 +302,9 @@ impl Decoder {
                 orig_len,
                 offset: base + at,
                 snaplen,
+                options: &[],
+                options_offset: base + at + 16 + caplen,
+                big_endian: big,
             },
             at + 16 + caplen,
         ))
@@ -341,6 +360,7 @@ impl Decoder {
         if block_type == 0x0a0d_0d0a {
             self.format = Format::Pcapng { big };
             self.interfaces.clear();
+            self.names.clear();
         }
         let next = at + total;
         let body = &block[8..total - 4];
@@ -377,10 +397,13 @@ impl Decoder {
                     ));
                 };
                 self.number += 1;
-                Ok(Step::Packet(
-                    self.packet(iface, ifid, ts, data, orig_len, off),
-                    next,
-                ))
+                let opts_at = 20 + caplen.next_multiple_of(4);
+                let opts = body.get(opts_at..).unwrap_or_default();
+                let mut p = self.packet(iface, ifid, ts, data, orig_len, off);
+                p.options = opts;
+                p.options_offset = off + 8 + opts_at;
+                p.big_endian = big;
+                Ok(Step::Packet(p, next))
             }
             0x0000_0003 => {
                 // SPB: origlen, then the packet (cut to the snaplen).
@@ -393,12 +416,17 @@ impl Decoder {
                     return Err(ferr("simple packet block before any interface", off));
                 };
                 self.number += 1;
-                Ok(Step::Packet(
-                    self.packet(iface, 0, 0, data, orig_len, off),
-                    next,
-                ))
+                let mut p = self.packet(iface, 0, 0, data, orig_len, off);
+                p.big_endian = big;
+                Ok(Step::Packet(p, next))
             }
-            _ => Ok(Step::Skip(next)), // SHB, NRB, ISB, DSB, custom: skipped here.
+            0x0000_0bad | 0x4000_0bad => {
+                // Custom blocks are records of their own to Wireshark
+                // (4.0 numbers them as frames): keep the count in step.
+                self.number += 1;
+                Ok(Step::Skip(next))
+            }
+            _ => Ok(Step::Skip(next)), // SHB, NRB, ISB, DSB: skipped here.
         }
     }
 
@@ -424,6 +452,9 @@ impl Decoder {
             orig_len,
             offset: at,
             snaplen: iface.snaplen,
+            options: &[],
+            options_offset: at,
+            big_endian: false,
         }
     }
 
@@ -439,6 +470,7 @@ impl Decoder {
             fcs_len: 0,
         };
         let mut opts = &body[8..];
+        let mut name = None;
         while opts.len() >= 4 {
             let code = rd16(&opts[0..2], big);
             let len = usize::from(rd16(&opts[2..4], big));
@@ -459,6 +491,7 @@ impl Decoder {
                     }
                 }
                 (13, [bits]) => iface.fcs_len = usize::from(*bits) / 8,
+                (2, v) if name.is_none() => name = Some(String::from_utf8_lossy(v).into_owned()),
                 (14, v) if v.len() == 8 => {
                     let mut a = [0u8; 8];
                     a.copy_from_slice(v);
@@ -473,6 +506,7 @@ impl Decoder {
             opts = opts.get((4 + len + 3) & !3..).unwrap_or(&[]);
         }
         self.interfaces.push(iface);
+        self.names.push(name);
         Ok(())
     }
 }
@@ -501,6 +535,12 @@ impl<'a> SliceReader<'a> {
     /// The link type of a pcap file (pcapng: of its first interface seen).
     pub fn link_type(&self) -> Option<u16> {
         self.decoder.link_type()
+    }
+
+    /// The `if_name` of interface `id` of the current pcapng section
+    /// (as far as read).
+    pub fn interface_name(&self, id: u32) -> Option<&str> {
+        self.decoder.interface_name(id)
     }
 }
 
@@ -573,6 +613,7 @@ impl<R: std::io::Read> StreamReader<R> {
             decoder: Decoder {
                 format: Format::Pcapng { big: false },
                 interfaces: Vec::new(),
+                names: Vec::new(),
                 number: 0,
             },
             max_record: max_record.max(buffer),
@@ -605,6 +646,12 @@ impl<R: std::io::Read> StreamReader<R> {
     /// The link type of a pcap file (pcapng: of its first interface seen).
     pub fn link_type(&self) -> Option<u16> {
         self.decoder.link_type()
+    }
+
+    /// The `if_name` of interface `id` of the current pcapng section
+    /// (as far as read).
+    pub fn interface_name(&self, id: u32) -> Option<&str> {
+        self.decoder.interface_name(id)
     }
 
     /// Makes the window hold at least `need` octets; false at the end of

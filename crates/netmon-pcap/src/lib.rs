@@ -3,6 +3,7 @@
 //! | layer | start from |
 //! | --- | --- |
 //! | files | [`SliceReader`] (in memory), [`StreamReader`] (any `Read`, constant memory) |
+//! | pcapng options, name records, interface statistics, secrets | [`pcapng`] ([`Packet::comment`], [`Packet::flags`], [`Block::options`], [`Block::name_records`], [`Block::interface_stats`]) |
 //! | frames → Wireshark's fields | [`dissect::dissect_frame`] (lax; checksums verified; tunnels and ICMP quotes followed) |
 //! | frame → UDP/TCP payload | [`transport()`] |
 //! | conversations | [`flows::FlowTable`] (per direction: packets, bytes, times, TCP flags, retransmissions, gaps) |
@@ -25,6 +26,7 @@ pub mod dissect;
 pub mod file;
 pub mod flows;
 pub mod lint;
+pub mod pcapng;
 pub mod synth;
 pub mod transport;
 pub mod wire;

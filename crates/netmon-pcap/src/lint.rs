@@ -171,6 +171,9 @@ mod tests {
             orig_len,
             offset: 0,
             snaplen: 100,
+            options: &[],
+            options_offset: 0,
+            big_endian: false,
         }
     }
 
