@@ -21,9 +21,28 @@
 
 use std::fmt;
 
+/// What kind of damage a [`FileError`] reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FileErrorKind {
+    /// Not a pcap or pcapng file (unknown magic, unknown byte order, no
+    /// section header first).
+    NotACapture,
+    /// The file ends inside a header, record or block.
+    Truncated,
+    /// A record larger than the streaming reader's limit.
+    OverLimit,
+    /// A record or block whose fields contradict each other or the file.
+    Malformed,
+    /// Reading the input failed.
+    Io,
+}
+
 /// A capture-file error: what and at which byte.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileError {
+    /// The kind of damage.
+    pub kind: FileErrorKind,
     /// What went wrong.
     pub what: String,
     /// Byte offset in the file.
@@ -38,8 +57,9 @@ impl fmt::Display for FileError {
 
 impl std::error::Error for FileError {}
 
-fn ferr(what: impl Into<String>, offset: usize) -> FileError {
+fn ferr(kind: FileErrorKind, what: impl Into<String>, offset: usize) -> FileError {
     FileError {
+        kind,
         what: what.into(),
         offset,
     }
@@ -190,11 +210,23 @@ impl Decoder {
                 let big = match bom {
                     [0x1a, 0x2b, 0x3c, 0x4d] => true,
                     [0x4d, 0x3c, 0x2b, 0x1a] => false,
-                    _ => return Err(ferr("pcapng byte-order magic not recognised", 8)),
+                    _ => {
+                        return Err(ferr(
+                            FileErrorKind::NotACapture,
+                            "pcapng byte-order magic not recognised",
+                            8,
+                        ));
+                    }
                 };
                 Format::Pcapng { big }
             }
-            _ => return Err(ferr("not a pcap or pcapng file (unknown magic)", 0)),
+            _ => {
+                return Err(ferr(
+                    FileErrorKind::NotACapture,
+                    "not a pcap or pcapng file (unknown magic)",
+                    0,
+                ));
+            }
         };
         let first = if matches!(format, Format::Pcap { .. }) {
             24
@@ -276,6 +308,7 @@ impl Decoder {
         let (big, nanos, link_type, fcs_len, snaplen) = file;
         let Some(h) = buf.get(at..at + 16) else {
             return Ok(Step::Need(ferr(
+                FileErrorKind::Truncated,
                 "record header cut short (truncated file)",
                 base + at,
             )));
@@ -286,6 +319,7 @@ impl Decoder {
         let orig_len = rd32(&h[12..16], big);
         let Some(data) = buf.get(at + 16..at + 16 + caplen) else {
             return Ok(Step::Need(ferr(
+                FileErrorKind::Truncated,
                 format!("record of {caplen} octets runs past the end of the file"),
                 base + at,
             )));
@@ -318,7 +352,11 @@ impl Decoder {
     ) -> Result<Step<'b>, FileError> {
         let big = matches!(self.format, Format::Pcapng { big: true });
         let Some(h) = buf.get(at..at + 8) else {
-            return Ok(Step::Need(ferr("block header cut short", base + at)));
+            return Ok(Step::Need(ferr(
+                FileErrorKind::Truncated,
+                "block header cut short",
+                base + at,
+            )));
         };
         let block_type = rd32(&h[0..4], big);
         let mut big = big;
@@ -329,30 +367,38 @@ impl Decoder {
                 Some([0x4d, 0x3c, 0x2b, 0x1a]) => false,
                 Some(_) => {
                     return Err(ferr(
+                        FileErrorKind::NotACapture,
                         "pcapng byte-order magic not recognised",
                         base + at + 8,
                     ));
                 }
                 None => {
-                    return Ok(Step::Need(ferr("section header cut short", base + at)));
+                    return Ok(Step::Need(ferr(
+                        FileErrorKind::Truncated,
+                        "section header cut short",
+                        base + at,
+                    )));
                 }
             };
         }
         let total = rd32(&h[4..8], big) as usize;
         if total < 12 || !total.is_multiple_of(4) {
             return Err(ferr(
+                FileErrorKind::Malformed,
                 format!("block length {total} is not valid"),
                 base + at + 4,
             ));
         }
         let Some(block) = buf.get(at..at + total) else {
             return Ok(Step::Need(ferr(
+                FileErrorKind::Truncated,
                 format!("block of {total} octets runs past the end of the file"),
                 base + at,
             )));
         };
         if rd32(&block[total - 4..], big) as usize != total {
             return Err(ferr(
+                FileErrorKind::Malformed,
                 "block's trailing length differs from its leading one",
                 base + at + total - 4,
             ));
@@ -373,7 +419,11 @@ impl Decoder {
             0x0000_0006 | 0x0000_0002 => {
                 // EPB: if(4) ts_hi ts_lo caplen origlen; PB: if(2) drops(2) …
                 if body.len() < 20 {
-                    return Err(ferr("packet block shorter than its fixed fields", off));
+                    return Err(ferr(
+                        FileErrorKind::Malformed,
+                        "packet block shorter than its fixed fields",
+                        off,
+                    ));
                 }
                 let ifid = if block_type == 6 {
                     rd32(&body[0..4], big)
@@ -386,12 +436,14 @@ impl Decoder {
                 let orig_len = rd32(&body[16..20], big);
                 let Some(data) = body.get(20..20 + caplen) else {
                     return Err(ferr(
+                        FileErrorKind::Malformed,
                         format!("captured length {caplen} exceeds the block"),
                         off + 20,
                     ));
                 };
                 let Some(iface) = self.interfaces.get(ifid as usize).copied() else {
                     return Err(ferr(
+                        FileErrorKind::Malformed,
                         format!("packet on undeclared interface {ifid}"),
                         off + 8,
                     ));
@@ -408,12 +460,20 @@ impl Decoder {
             0x0000_0003 => {
                 // SPB: origlen, then the packet (cut to the snaplen).
                 if body.len() < 4 {
-                    return Err(ferr("simple packet block too short", off));
+                    return Err(ferr(
+                        FileErrorKind::Malformed,
+                        "simple packet block too short",
+                        off,
+                    ));
                 }
                 let orig_len = rd32(&body[0..4], big);
                 let data = &body[4..body.len().min(4 + orig_len as usize)];
                 let Some(iface) = self.interfaces.first().copied() else {
-                    return Err(ferr("simple packet block before any interface", off));
+                    return Err(ferr(
+                        FileErrorKind::Malformed,
+                        "simple packet block before any interface",
+                        off,
+                    ));
                 };
                 self.number += 1;
                 let mut p = self.packet(iface, 0, 0, data, orig_len, off);
@@ -460,7 +520,11 @@ impl Decoder {
 
     fn interface_block(&mut self, body: &[u8], big: bool, at: usize) -> Result<(), FileError> {
         if body.len() < 8 {
-            return Err(ferr("interface block too short", at));
+            return Err(ferr(
+                FileErrorKind::Malformed,
+                "interface block too short",
+                at,
+            ));
         }
         let mut iface = Interface {
             link_type: rd16(&body[0..2], big),
@@ -487,7 +551,11 @@ impl Decoder {
                         10u64.checked_pow(exp).unwrap_or(0)
                     };
                     if iface.ts_per_sec == 0 {
-                        return Err(ferr(format!("if_tsresol {r:#x} is out of range"), at));
+                        return Err(ferr(
+                            FileErrorKind::Malformed,
+                            format!("if_tsresol {r:#x} is out of range"),
+                            at,
+                        ));
                     }
                 }
                 (13, [bits]) => iface.fcs_len = usize::from(*bits) / 8,
@@ -522,6 +590,11 @@ impl<'a> SliceReader<'a> {
                 done: false,
             }),
             Err(_) => Err(ferr(
+                if buf.len() < 4 {
+                    FileErrorKind::NotACapture
+                } else {
+                    FileErrorKind::Truncated
+                },
                 if buf.len() < 4 {
                     "file shorter than a capture header"
                 } else {
@@ -631,6 +704,11 @@ impl<R: std::io::Read> StreamReader<R> {
                     if !r.fill(need)? {
                         return Err(ferr(
                             if r.end < 4 {
+                                FileErrorKind::NotACapture
+                            } else {
+                                FileErrorKind::Truncated
+                            },
+                            if r.end < 4 {
                                 "file shorter than a capture header"
                             } else {
                                 "capture header cut short"
@@ -679,7 +757,13 @@ impl<R: std::io::Read> StreamReader<R> {
                 Ok(0) => self.eof = true,
                 Ok(n) => self.end += n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(ferr(format!("read error: {e}"), self.base + self.end)),
+                Err(e) => {
+                    return Err(ferr(
+                        FileErrorKind::Io,
+                        format!("read error: {e}"),
+                        self.base + self.end,
+                    ));
+                }
             }
         }
         Ok(true)
@@ -708,7 +792,11 @@ impl<R: std::io::Read> StreamReader<R> {
                             continue;
                         }
                         Ok(_) => {
-                            let e = ferr("block not decoded", self.base + self.start);
+                            let e = ferr(
+                                FileErrorKind::Malformed,
+                                "block not decoded",
+                                self.base + self.start,
+                            );
                             return self.fail(e);
                         }
                         Err(e) => return self.fail(e),
@@ -722,6 +810,7 @@ impl<R: std::io::Read> StreamReader<R> {
             }
             if need > self.max_record {
                 let e = ferr(
+                    FileErrorKind::OverLimit,
                     format!(
                         "record of {need} octets is over the reader's limit of {}",
                         self.max_record
@@ -743,7 +832,11 @@ impl<R: std::io::Read> StreamReader<R> {
                         .step(&self.buf[..self.end], self.start, self.base)
                     {
                         Ok(Step::Need(e)) | Err(e) => e,
-                        Ok(_) => ferr("record cut short", self.base + self.start),
+                        Ok(_) => ferr(
+                            FileErrorKind::Truncated,
+                            "record cut short",
+                            self.base + self.start,
+                        ),
                     };
                     return self.fail(e);
                 }
@@ -760,7 +853,11 @@ impl<R: std::io::Read> StreamReader<R> {
             }
             Ok(Step::Skip(_)) | Ok(Step::Need(_)) => {
                 self.done = true;
-                Some(Err(ferr("record not decoded", self.base + self.start)))
+                Some(Err(ferr(
+                    FileErrorKind::Malformed,
+                    "record not decoded",
+                    self.base + self.start,
+                )))
             }
             Err(e) => {
                 self.done = true;
@@ -822,7 +919,7 @@ pub fn pcapng_blocks(buf: &[u8]) -> impl Iterator<Item = Result<Block<'_>, FileE
         let fail = |e: FileError| Some(Err(e));
         let Some(h) = buf.get(at..at + 8) else {
             done = true;
-            return fail(ferr("block header cut short", at));
+            return fail(ferr(FileErrorKind::Truncated, "block header cut short", at));
         };
         if h[..4] == [0x0a, 0x0d, 0x0d, 0x0a] {
             big = match buf.get(at + 8..at + 12) {
@@ -830,22 +927,35 @@ pub fn pcapng_blocks(buf: &[u8]) -> impl Iterator<Item = Result<Block<'_>, FileE
                 Some([0x4d, 0x3c, 0x2b, 0x1a]) => false,
                 _ => {
                     done = true;
-                    return fail(ferr("pcapng byte-order magic not recognised", at + 8));
+                    return fail(ferr(
+                        FileErrorKind::NotACapture,
+                        "pcapng byte-order magic not recognised",
+                        at + 8,
+                    ));
                 }
             };
         } else if at == 0 {
             done = true;
-            return fail(ferr("not a pcapng file (no section header first)", 0));
+            return fail(ferr(
+                FileErrorKind::NotACapture,
+                "not a pcapng file (no section header first)",
+                0,
+            ));
         }
         let block_type = rd32(&h[0..4], big);
         let total = rd32(&h[4..8], big) as usize;
         if total < 12 || !total.is_multiple_of(4) {
             done = true;
-            return fail(ferr(format!("block length {total} is not valid"), at + 4));
+            return fail(ferr(
+                FileErrorKind::Malformed,
+                format!("block length {total} is not valid"),
+                at + 4,
+            ));
         }
         let Some(block) = buf.get(at..at + total) else {
             done = true;
             return fail(ferr(
+                FileErrorKind::Truncated,
                 format!("block of {total} octets runs past the end of the file"),
                 at,
             ));
@@ -853,6 +963,7 @@ pub fn pcapng_blocks(buf: &[u8]) -> impl Iterator<Item = Result<Block<'_>, FileE
         if rd32(&block[total - 4..], big) as usize != total {
             done = true;
             return fail(ferr(
+                FileErrorKind::Malformed,
                 "block's trailing length differs from its leading one",
                 at + total - 4,
             ));

@@ -32,5 +32,8 @@ pub mod transport;
 pub mod wire;
 pub mod write;
 
-pub use file::{Block, FileError, Packet, SliceReader, StreamReader, capture_drops, pcapng_blocks};
+pub use file::{
+    Block, FileError, FileErrorKind, Packet, SliceReader, StreamReader, capture_drops,
+    pcapng_blocks,
+};
 pub use transport::{Protocol, Transport, transport};

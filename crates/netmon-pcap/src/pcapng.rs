@@ -30,7 +30,7 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use crate::file::{Block, FileError, Packet};
+use crate::file::{Block, FileError, FileErrorKind, Packet};
 
 fn rd16(b: &[u8], big: bool) -> u16 {
     let a = [b[0], b[1]];
@@ -151,6 +151,7 @@ pub fn options(
         let Some(value) = area.get(at + 4..at + 4 + len) else {
             done = true;
             return Some(Err(FileError {
+                kind: FileErrorKind::Malformed,
                 what: format!("option {code} of {len} octets runs past its block"),
                 offset: base + at,
             }));

@@ -257,6 +257,44 @@ fn streaming_limits_and_damage() {
             .contains("shorter than a capture header")
     );
     assert!(stream_read(&f[..10], 64).1.unwrap().contains("cut short"));
+    // Each kind of damage has its kind.
+    use netmon_pcap::{FileErrorKind, SliceReader, StreamReader};
+    let kind_streamed = |data: &[u8]| {
+        let mut r = match StreamReader::with_sizes(data, 4096, 8192) {
+            Ok(r) => r,
+            Err(e) => return Some(e.kind),
+        };
+        while let Some(p) = r.next_packet() {
+            if let Err(e) = p {
+                return Some(e.kind);
+            }
+        }
+        None
+    };
+    assert_eq!(kind_streamed(&absurd), Some(FileErrorKind::OverLimit));
+    assert_eq!(kind_streamed(&cut), Some(FileErrorKind::Truncated));
+    assert_eq!(kind_streamed(&f[..10]), Some(FileErrorKind::Truncated));
+    assert_eq!(kind_streamed(b"GIF89a"), Some(FileErrorKind::NotACapture));
+    assert_eq!(kind_streamed(&f), None);
+    let kind_sliced = |data: &[u8]| match SliceReader::new(data) {
+        Err(e) => Some(e.kind),
+        Ok(mut r) => r.find_map(|p| p.err()).map(|e| e.kind),
+    };
+    assert_eq!(kind_sliced(&absurd), Some(FileErrorKind::Truncated));
+    assert_eq!(
+        kind_sliced(b"\x00\x01\x02\x03"),
+        Some(FileErrorKind::NotACapture)
+    );
+    // pcapng: a block whose trailing length disagrees is malformed.
+    let mut ng = Vec::new();
+    let mut w = netmon_pcap::write::PcapngWriter::new(&mut ng).unwrap();
+    let i = w.interface(1, 65535, None).unwrap();
+    w.packet(i, 0, &[0; 60], 60, None, None).unwrap();
+    drop(w);
+    let last = ng.len() - 1;
+    ng[last] ^= 0x01;
+    assert_eq!(kind_sliced(&ng), Some(FileErrorKind::Malformed));
+    assert_eq!(kind_streamed(&ng), Some(FileErrorKind::Malformed));
 }
 
 /// The pcapng conformance suite (both byte orders): every file yields
