@@ -1,8 +1,9 @@
 //! `pcap_decode` and `pcap_framing`: a deterministic capture with the mix
 //! of pcap.md §4.1 (`netmon_pcap::synth`, ~100 MB, every checksum good;
 //! `PCAP_BENCH_MB` changes the size), decoded in memory:
-//! - `pcap_decode/netmon`: netmon's reader and dissector down to ports,
-//!   flags, sequence numbers and ICMP types; `netmon_checksums` also
+//! - `pcap_decode/netmon`: netmon's reader and dissector (`dissect_into`,
+//!   one `Fields` reused) down to ports, flags, sequence numbers and ICMP
+//!   types; `netmon_checksums` also
 //!   verifies the IPv4, TCP and UDP checksums;
 //! - `pcap_decode/etherparse+pcap-parser` and `etherparse_checksums`: the
 //!   anchors of pcap.md (pcap-parser 0.17 `LegacyPcapSlice`, etherparse
@@ -18,7 +19,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use etherparse::{LinkExtSlice, LinkSlice, NetSlice, SlicedPacket, TransportSlice};
-use netmon_pcap::dissect::{Options, dissect_with};
+use netmon_pcap::dissect::{Fields, Options, dissect_into};
 use netmon_pcap::{SliceReader, StreamReader};
 use pcap_parser::traits::PcapReaderIterator;
 
@@ -40,13 +41,15 @@ fn capture() -> PathBuf {
 
 fn netmon(data: &[u8], checksums: bool) -> u64 {
     let mut acc = 0u64;
+    let mut f = Fields::default();
     for p in SliceReader::new(data).expect("pcap") {
         let p = p.expect("record");
-        let f = dissect_with(
+        dissect_into(
             p.link_type,
             p.data,
             p.orig_len as usize,
             Options { checksums },
+            &mut f,
         );
         acc = acc
             .wrapping_add(u64::from(f.tcp_src_port.unwrap_or(0)))
@@ -75,17 +78,19 @@ fn netmon_stream(path: &std::path::Path, checksums: bool, decode: bool) -> u64 {
     let f = std::fs::File::open(path).expect("open");
     let mut r = StreamReader::new(f).expect("pcap");
     let mut acc = 0u64;
+    let mut f = Fields::default();
     while let Some(p) = r.next_packet() {
         let p = p.expect("record");
         if !decode {
             acc = acc.wrapping_add(p.data.len() as u64);
             continue;
         }
-        let f = dissect_with(
+        dissect_into(
             p.link_type,
             p.data,
             p.orig_len as usize,
             Options { checksums },
+            &mut f,
         );
         acc = acc
             .wrapping_add(u64::from(f.tcp_src_port.unwrap_or(0)))

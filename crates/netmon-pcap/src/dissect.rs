@@ -854,8 +854,173 @@ pub fn dissect_frame(link_type: u16, data: &[u8], wire_len: usize) -> Fields {
 /// the headers matter).
 pub fn dissect_with(link_type: u16, data: &[u8], wire_len: usize, options: Options) -> Fields {
     let mut f = Fields::default();
+    dissect_into(link_type, data, wire_len, options, &mut f);
+    f
+}
+
+/// As [`dissect_with`], into `f` (overwritten whole): a loop over many
+/// frames can keep one [`Fields`] instead of moving a new one out each
+/// time.
+pub fn dissect_into(
+    link_type: u16,
+    data: &[u8],
+    wire_len: usize,
+    options: Options,
+    f: &mut Fields,
+) {
+    // The common case (Ethernet, at most one 802.1Q tag, IPv4 without
+    // options or fragmentation or IPv6 without extension headers, TCP or
+    // UDP, captured whole) has a
+    // straight path; it gives exactly the fields of the general one
+    // (tested on the corpus and the generated mix).
+    if link_type == link::ETHERNET
+        && wire_len <= data.len()
+        && fast_ethernet_ip(data, options.checksums, f)
+    {
+        return;
+    }
+    *f = Fields::default();
+    general(link_type, data, wire_len, options, f);
+}
+
+/// Ethernet [802.1Q], then IPv4 (IHL 5, unfragmented) or IPv6 (no
+/// extension header), its length within the frame, carrying TCP or UDP
+/// (not VXLAN or Geneve): writes the fields and says yes, or leaves `f`
+/// alone for the general path.
+#[inline]
+fn fast_ethernet_ip(d: &[u8], checksums: bool, f: &mut Fields) -> bool {
+    let Some(h) = d.first_chunk::<14>() else {
+        return false;
+    };
+    if matches!(h[..5], [0x01 | 0x03, 0x00, 0x0c, 0x00, 0x00]) {
+        return false; // Cisco ISL
+    }
+    let mut t = u16::from_be_bytes([h[12], h[13]]);
+    let (mut at, mut vlan) = (14, None);
+    if t == 0x8100 {
+        let Some(tag) = d.get(14..).and_then(|x| x.first_chunk::<4>()) else {
+            return false;
+        };
+        vlan = Some(u16::from_be_bytes([tag[0], tag[1]]) & 0x0fff);
+        t = u16::from_be_bytes([tag[2], tag[3]]);
+        at = 18;
+    }
+    let Some(ip) = d.get(at..) else { return false };
+    // The transport segment, the pseudo-header, and the network fields.
+    let (l4, pseudo, proto, ttl, ip_checksum) = match t {
+        0x0800 => {
+            let Some(iph) = ip.first_chunk::<20>() else {
+                return false;
+            };
+            let total = usize::from(u16::from_be_bytes([iph[2], iph[3]]));
+            if iph[0] != 0x45
+                || total < 20
+                || total > ip.len()
+                || u16::from_be_bytes([iph[6], iph[7]]) & 0x3fff != 0
+            {
+                return false;
+            }
+            let src = Ipv4Addr::new(iph[12], iph[13], iph[14], iph[15]);
+            let dst = Ipv4Addr::new(iph[16], iph[17], iph[18], iph[19]);
+            (
+                &ip[20..total],
+                Pseudo::V4(src, dst),
+                iph[9],
+                iph[8],
+                checksums.then(|| verdict(ones_sum(0, iph))),
+            )
+        }
+        0x86dd => {
+            let Some(iph) = ip.first_chunk::<40>() else {
+                return false;
+            };
+            let plen = usize::from(u16::from_be_bytes([iph[4], iph[5]]));
+            if iph[0] >> 4 != 6 || plen == 0 || 40 + plen > ip.len() {
+                return false;
+            }
+            let src = Ipv6Addr::from(*iph[8..].first_chunk::<16>().unwrap_or(&[0; 16]));
+            let dst = Ipv6Addr::from(*iph[24..].first_chunk::<16>().unwrap_or(&[0; 16]));
+            (
+                &ip[40..40 + plen],
+                Pseudo::V6(src, dst),
+                iph[6],
+                iph[7],
+                None,
+            )
+        }
+        _ => return false,
+    };
+    match proto {
+        6 => {
+            let Some(th) = l4.first_chunk::<20>() else {
+                return false;
+            };
+            let header = usize::from(th[12] >> 4) * 4;
+            *f = Fields {
+                tcp_src_port: Some(u16::from_be_bytes([th[0], th[1]])),
+                tcp_dst_port: Some(u16::from_be_bytes([th[2], th[3]])),
+                tcp_seq: Some(u32::from_be_bytes([th[4], th[5], th[6], th[7]])),
+                tcp_ack: Some(u32::from_be_bytes([th[8], th[9], th[10], th[11]])),
+                tcp_flags: Some(u16::from_be_bytes([th[12], th[13]]) & 0x0fff),
+                tcp_payload_len: l4.len().checked_sub(header).map(|n| n as u32),
+                tcp_checksum: checksums.then(|| verdict(ones_sum(pseudo.sum(6, l4.len()), l4))),
+                ..Fields::default()
+            };
+        }
+        17 => {
+            let Some(uh) = l4.first_chunk::<8>() else {
+                return false;
+            };
+            let dp = u16::from_be_bytes([uh[2], uh[3]]);
+            if dp == 4789 || dp == 6081 {
+                return false; // VXLAN, Geneve: the general path follows them
+            }
+            let ul = usize::from(u16::from_be_bytes([uh[4], uh[5]]));
+            let len = if ul >= 8 { ul } else { l4.len() };
+            let v4 = matches!(pseudo, Pseudo::V4(..));
+            *f = Fields {
+                udp_src_port: Some(u16::from_be_bytes([uh[0], uh[1]])),
+                udp_dst_port: Some(dp),
+                udp_payload_len: Some((len - 8) as u32),
+                udp_checksum: checksums.then(|| {
+                    if v4 && uh[6] == 0 && uh[7] == 0 {
+                        ChecksumStatus::NotPresent
+                    } else if len > l4.len() {
+                        ChecksumStatus::Unverified
+                    } else {
+                        verdict(ones_sum(pseudo.sum(17, len), &l4[..len]))
+                    }
+                }),
+                ..Fields::default()
+            };
+        }
+        _ => return false,
+    }
+    f.eth_dst = Some([h[0], h[1], h[2], h[3], h[4], h[5]]);
+    f.eth_src = Some([h[6], h[7], h[8], h[9], h[10], h[11]]);
+    f.vlan = vlan;
+    match pseudo {
+        Pseudo::V4(a, b) => (f.ip_src, f.ip_dst) = (Some(a), Some(b)),
+        Pseudo::V6(a, b) => (f.ipv6_src, f.ipv6_dst) = (Some(a), Some(b)),
+    }
+    f.ip_ttl = Some(ttl);
+    f.ip_proto = Some((proto, matches!(pseudo, Pseudo::V6(..))));
+    f.ip_checksum = ip_checksum;
+    true
+}
+
+fn verdict(sum: u32) -> ChecksumStatus {
+    if sum == 0xffff {
+        ChecksumStatus::Good
+    } else {
+        ChecksumStatus::Bad
+    }
+}
+
+/// Every link type and layer, lax.
+fn general(link_type: u16, data: &[u8], wire_len: usize, options: Options, f: &mut Fields) {
     let mut d = Dissector {
-        f: &mut f,
+        f,
         depth: 0,
         truncated: wire_len > data.len(),
         frame_len: data.len(),
@@ -884,7 +1049,6 @@ pub fn dissect_with(link_type: u16, data: &[u8], wire_len: usize, options: Optio
         link::IPV6 => d.ipv6(data, 0),
         _ => d.stop("link", 0, "link type not decoded"),
     }
-    f
 }
 
 impl Dissector<'_> {
@@ -958,6 +1122,75 @@ mod tests {
             let _ = dissect(link::ETHERNET, &p[..n]);
             let _ = dissect_frame(link::ETHERNET, &p[..n], p.len());
         }
+    }
+
+    /// The straight path and the general one agree field for field on
+    /// the generated mix and on every Ethernet packet of the corpus, with
+    /// and without checksums, whole or cut.
+    #[test]
+    fn straight_path_equals_the_general_one() {
+        let general_of = |data: &[u8], wire: usize, checksums: bool| {
+            let mut f = Fields::default();
+            general(link::ETHERNET, data, wire, Options { checksums }, &mut f);
+            f
+        };
+        let mut mix = Vec::new();
+        crate::synth::write_mix(&mut mix, 2_000_000).unwrap();
+        let mut frames: Vec<Vec<u8>> = crate::SliceReader::new(&mix)
+            .unwrap()
+            .map(|p| p.unwrap().data.to_vec())
+            .collect();
+        if let Some(dir) = netmon_testkit::corpus_file("pcap/tcpdump") {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let Ok(data) = std::fs::read(e.unwrap().path()) else {
+                    continue;
+                };
+                let Ok(r) = crate::SliceReader::new(&data) else {
+                    continue;
+                };
+                frames.extend(
+                    r.map_while(Result::ok)
+                        .filter(|p| p.link_type == link::ETHERNET)
+                        .map(|p| p.data.to_vec()),
+                );
+            }
+        }
+        let mut straight = 0;
+        for d in &frames {
+            for checksums in [false, true] {
+                let opts = Options { checksums };
+                let mut scratch = Fields::default();
+                straight += usize::from(fast_ethernet_ip(d, checksums, &mut scratch));
+                assert_eq!(
+                    dissect_with(link::ETHERNET, d, d.len(), opts),
+                    general_of(d, d.len(), checksums),
+                    "{d:02x?}"
+                );
+                // Cut by the capture: always the general path.
+                let cut = &d[..d.len() * 2 / 3];
+                assert_eq!(
+                    dissect_with(link::ETHERNET, cut, d.len(), opts),
+                    general_of(cut, d.len(), checksums)
+                );
+                // Damaged lengths and flags take the same turns.
+                let mut bad = d.clone();
+                for at in [16, 17, 18, 19, 20, 21, 38, 39, 46, 47, 58, 59, 66] {
+                    if let Some(b) = bad.get_mut(at) {
+                        *b ^= 0x5a;
+                    }
+                }
+                assert_eq!(
+                    dissect_with(link::ETHERNET, &bad, bad.len(), opts),
+                    general_of(&bad, bad.len(), checksums),
+                    "{bad:02x?}"
+                );
+            }
+        }
+        assert!(
+            straight > frames.len() / 2,
+            "{straight} of {}",
+            frames.len()
+        );
     }
 
     #[test]

@@ -776,6 +776,42 @@ impl<R: std::io::Read> StreamReader<R> {
         if self.done {
             return None;
         }
+        // pcap: a record already whole in the window, straight.
+        if let Format::Pcap {
+            big,
+            nanos,
+            link_type,
+            fcs_len,
+            snaplen,
+        } = self.decoder.format
+            && let Some(h) = self.buf[self.start..self.end].first_chunk::<16>()
+            && rd32(&h[8..12], big) as usize <= self.end - self.start - 16
+        {
+            let file = (big, nanos, link_type, fcs_len, snaplen);
+            return match self.decoder.pcap_record(
+                &self.buf[..self.end],
+                self.start,
+                self.base,
+                file,
+            ) {
+                Ok(Step::Packet(p, next)) => {
+                    self.start = next;
+                    Some(Ok(p))
+                }
+                Ok(Step::Skip(_)) | Ok(Step::Need(_)) => {
+                    self.done = true;
+                    Some(Err(ferr(
+                        FileErrorKind::Malformed,
+                        "record not decoded",
+                        self.base + self.start,
+                    )))
+                }
+                Err(e) => {
+                    self.done = true;
+                    Some(Err(e))
+                }
+            };
+        }
         // Bring the next packet record whole into the window, stepping
         // over (and taking note of) the blocks that are not packets.
         loop {
