@@ -28,7 +28,7 @@ esac
 say() { printf '\n==> %s\n' "$*"; }
 
 # Debian packages the tests need (real peers arrive here as their issues land).
-debian_packages=(python3 python3-venv python3-pip chromium openssh-server openssh-client snmpd snmp snmptrapd tshark)
+debian_packages=(python3 python3-venv python3-pip chromium openssh-server openssh-client snmpd snmp snmptrapd tshark tcpdump)
 
 install_debian() {
   local missing=()
@@ -59,10 +59,12 @@ fi
 # A Python with venv: the machine's python3 if it has the module, else
 # Debian's.
 python_ok() { command -v python3 >/dev/null && python3 -c 'import venv, ensurepip' 2>/dev/null; }
-if ! command -v chromium >/dev/null || [ ! -x /usr/sbin/sshd ] || { [ "$run_python" = 1 ] && ! python_ok; }; then
-  # Without root (and no sudo) the tests that need a missing package skip
-  # with a printed reason; under CI they fail.
-  install_debian "${debian_packages[@]}" || echo "continuing without: ${debian_packages[*]}" >&2
+# install_debian installs only what is missing. Without root (and no
+# sudo) the tests that need a missing package skip with a printed reason;
+# under CI they fail.
+install_debian "${debian_packages[@]}" || echo "continuing without: ${debian_packages[*]}" >&2
+if [ "$run_python" = 1 ] && ! python_ok; then
+  echo "python3 with venv and ensurepip is needed for the Python tests" >&2
 fi
 
 if [ "$run_rust" = 1 ]; then

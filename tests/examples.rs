@@ -1692,6 +1692,8 @@ fn pcapdump_correlate_reports_the_two_sides() {
         lose_every: 11,
         miss_every: 7,
         duplicate: None,
+        snmp_request_lost_every: 0,
+        snmp_response_lost_every: 4,
     });
     let (pa, pb) = (dir.join("cpe.pcap"), dir.join("server.pcap"));
     std::fs::write(&pa, a).unwrap();
@@ -1724,6 +1726,9 @@ fn pcapdump_correlate_reports_the_two_sides() {
     assert_eq!(sum("lost_on_path"), u64::from(truth.lost));
     assert_eq!(sum("missed_by_capture"), u64::from(truth.missed));
     assert_eq!(sum("matched"), u64::from(truth.delivered));
+    assert_eq!(r["snmp"]["requests"], 20);
+    assert_eq!(r["snmp"]["response_lost"], truth.snmp_response_lost);
+    assert_eq!(r["snmp"]["answered"], 20 - truth.snmp_response_lost);
     // The text report says the same in words.
     let out = Command::new(example("pcapdump"))
         .args(["correlate"])
@@ -1740,6 +1745,10 @@ fn pcapdump_correlate_reports_the_two_sides() {
     assert!((offset + 1500.0).abs() < 0.5, "{text}");
     assert!(
         text.contains("(at B: tcp 198.51.100.20:443 <-> 203.0.113.5:60000)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("SNMP: 20 requests, 15 answered, 0 requests lost, 5 responses lost"),
         "{text}"
     );
     // A missing file: status 2 and its name.

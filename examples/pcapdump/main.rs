@@ -323,6 +323,14 @@ fn correlate_main(argv: Vec<String>) -> ExitCode {
             "matched": r.matched,
             "capture_drops_a": drops_a,
             "capture_drops_b": drops_b,
+            "snmp": {
+                "requests": r.snmp.requests,
+                "answered": r.snmp.answered,
+                "request_lost": r.snmp.request_lost,
+                "response_lost": r.snmp.response_lost,
+                "unanswered": r.snmp.unanswered,
+                "resends": r.snmp.resends,
+            },
             "flows": flows,
         })
         .to_string()
@@ -341,6 +349,13 @@ fn correlate_main(argv: Vec<String>) -> ExitCode {
                     "capture {side} reports {n} packets dropped (interface and system)\n"
                 ));
             }
+        }
+        let s = r.snmp;
+        if s.requests > 0 {
+            t.push_str(&format!(
+                "SNMP: {} requests, {} answered, {} requests lost, {} responses lost, {} unanswered by the agent, {} resends\n",
+                s.requests, s.answered, s.request_lost, s.response_lost, s.unanswered, s.resends
+            ));
         }
         for f in &r.flows {
             t.push_str(&format!(

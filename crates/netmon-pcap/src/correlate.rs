@@ -19,6 +19,12 @@
 //!   arrived), else *lost on the path*; the same the other way. Packets of
 //!   other protocols cannot be told apart and are *unseen*.
 //!
+//! - **SNMP**: each request (v1/v2c request-id, v3 msgID, read from the
+//!   UDP payload on any port, so a port forward does not hide it) is
+//!   followed across both captures to its response: answered, request
+//!   lost on the way, response lost on the way back, or never answered by
+//!   the agent; resends of the same request are counted.
+//!
 //! Only flows with at least one packet seen on both sides are reported:
 //! the rest of either capture never crossed between the two points.
 
@@ -47,6 +53,95 @@ pub struct Seen {
     pub tcp: Option<(u32, u32, u16, u32)>,
     /// TTL or hop limit.
     pub ttl: Option<u8>,
+    /// An SNMP message's transaction, when the UDP payload is one.
+    pub snmp: Option<SnmpTxn>,
+}
+
+/// What pairs an SNMP request with its response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SnmpTxn {
+    /// The message version field (0 v1, 1 v2c, 3 v3).
+    pub version: u8,
+    /// v1/v2c request-id, v3 msgID.
+    pub id: i64,
+    /// A response (v1/v2c Response or Report PDU; v3 without the
+    /// reportable flag), else a request.
+    pub response: bool,
+}
+
+/// One BER header at `at`: tag, content start, content length.
+fn ber(b: &[u8], at: usize) -> Option<(u8, usize, usize)> {
+    let tag = *b.get(at)?;
+    let first = *b.get(at + 1)?;
+    let (len, start) = match first {
+        0..=0x7f => (usize::from(first), at + 2),
+        0x81 => (usize::from(*b.get(at + 2)?), at + 3),
+        0x82 => (
+            usize::from(u16::from_be_bytes([*b.get(at + 2)?, *b.get(at + 3)?])),
+            at + 4,
+        ),
+        _ => return None,
+    };
+    (start + len <= b.len()).then_some((tag, start, len))
+}
+
+fn ber_int(b: &[u8], at: usize) -> Option<(i64, usize)> {
+    let (tag, start, len) = ber(b, at)?;
+    if tag != 0x02 || len == 0 || len > 8 {
+        return None;
+    }
+    let v = b[start..start + len]
+        .iter()
+        .fold(i64::from(b[start] as i8 >> 7), |acc, x| {
+            (acc << 8) | i64::from(*x)
+        });
+    Some((v, start + len))
+}
+
+/// The transaction of an SNMP message (v1, v2c or v3), or `None` for
+/// anything else (v1 traps carry no request-id).
+pub fn snmp_txn(payload: &[u8]) -> Option<SnmpTxn> {
+    let (tag, body, _) = ber(payload, 0)?;
+    if tag != 0x30 {
+        return None;
+    }
+    let (version, at) = ber_int(payload, body)?;
+    match version {
+        0 | 1 => {
+            let (t, start, len) = ber(payload, at)?;
+            if t != 0x04 {
+                return None;
+            }
+            let (pdu, pstart, _) = ber(payload, start + len)?;
+            if !(0xa0..=0xa8).contains(&pdu) || pdu == 0xa4 {
+                return None;
+            }
+            let (id, _) = ber_int(payload, pstart)?;
+            Some(SnmpTxn {
+                version: version as u8,
+                id,
+                response: matches!(pdu, 0xa2 | 0xa8),
+            })
+        }
+        3 => {
+            let (t, gstart, _) = ber(payload, at)?;
+            if t != 0x30 {
+                return None;
+            }
+            let (id, at) = ber_int(payload, gstart)?;
+            let (_, at) = ber_int(payload, at)?;
+            let (t, fstart, flen) = ber(payload, at)?;
+            if t != 0x04 || flen != 1 {
+                return None;
+            }
+            Some(SnmpTxn {
+                version: 3,
+                id,
+                response: payload[fstart] & 0x04 == 0,
+            })
+        }
+        _ => None,
+    }
 }
 
 /// The key and the rest of a packet from its bytes and decoded fields
@@ -81,6 +176,10 @@ pub fn seen(number: u64, ts_ns: i128, data: &[u8], f: &Fields) -> Seen {
         }
         Some(h.finish())
     })();
+    let snmp = match (proto, f.udp_payload_len) {
+        (Some(17), Some(len)) => snmp_txn(tail(data, len as usize)),
+        _ => None,
+    };
     Seen {
         number,
         ts_ns,
@@ -89,6 +188,7 @@ pub fn seen(number: u64, ts_ns: i128, data: &[u8], f: &Fields) -> Seen {
         key,
         tcp,
         ttl: f.ip_ttl,
+        snmp,
     }
 }
 
@@ -128,6 +228,87 @@ pub struct DirectionReport {
     pub jitter_ns: f64,
 }
 
+/// How the SNMP requests between the two sides fared (each distinct
+/// request counted once, whichever side sent it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SnmpReport {
+    /// Distinct requests seen (by version and request-id or msgID).
+    pub requests: u64,
+    /// The requester's capture shows a response.
+    pub answered: u64,
+    /// Neither the responder's capture shows the request nor anyone a
+    /// response: lost on the way.
+    pub request_lost: u64,
+    /// The responder's capture shows a response that the requester's
+    /// capture never does: lost on the way back.
+    pub response_lost: u64,
+    /// The request reached the responder's capture but no response was
+    /// sent.
+    pub unanswered: u64,
+    /// Copies of a request its sender sent again.
+    pub resends: u64,
+}
+
+/// Follows every SNMP request across the captures (`forward_a`/`forward_b`:
+/// whether a packet of that capture goes A→B).
+fn snmp_report(
+    a: &[Seen],
+    b: &[Seen],
+    forward_a: impl Fn(&Seen) -> bool,
+    forward_b: impl Fn(&Seen) -> bool,
+) -> SnmpReport {
+    // Per (version, id): requests sent by A / by B as seen in A and in B,
+    // responses in A and in B.
+    #[derive(Default)]
+    struct Txn {
+        req_a: [u64; 2],
+        req_b: [u64; 2],
+        resp_in: [bool; 2],
+    }
+    let mut txns: HashMap<(u8, i64), Txn> = HashMap::new();
+    for (side, packets) in [(0, a), (1, b)] {
+        for p in packets {
+            let Some(t) = p.snmp else { continue };
+            let e = txns.entry((t.version, t.id)).or_default();
+            if t.response {
+                e.resp_in[side] = true;
+            } else {
+                let from_a = if side == 0 {
+                    forward_a(p)
+                } else {
+                    forward_b(p)
+                };
+                let count = if from_a { &mut e.req_a } else { &mut e.req_b };
+                count[side] += 1;
+            }
+        }
+    }
+    let mut r = SnmpReport::default();
+    for t in txns.values() {
+        // The requester's side (0 A, 1 B) and its requests per capture.
+        let (requester, req) = if t.req_a != [0, 0] {
+            (0, t.req_a)
+        } else if t.req_b != [0, 0] {
+            (1, t.req_b)
+        } else {
+            continue; // a response to a request before the captures began
+        };
+        let responder = 1 - requester;
+        r.requests += 1;
+        r.resends += req[requester].saturating_sub(1);
+        if t.resp_in[requester] {
+            r.answered += 1;
+        } else if t.resp_in[responder] {
+            r.response_lost += 1;
+        } else if req[responder] > 0 {
+            r.unanswered += 1;
+        } else {
+            r.request_lost += 1;
+        }
+    }
+    r
+}
+
 /// One flow, as each side names it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FlowReport {
@@ -156,6 +337,8 @@ pub struct Report {
     pub matched: u64,
     /// Flows seen on both sides.
     pub flows: Vec<FlowReport>,
+    /// SNMP requests followed to their responses.
+    pub snmp: SnmpReport,
 }
 
 /// A capture's own host: the source that sends with an initial TTL (64,
@@ -433,12 +616,101 @@ pub fn correlate(a: &[Seen], b: &[Seen]) -> Report {
             0.0
         };
     }
+    let snmp = snmp_report(a, b, forward_a, forward_b);
     Report {
         host_a,
         host_b,
         offset_ns: offset,
         drift_ppm: slope * 1e6,
+        snmp,
         matched: pair_a.iter().filter(|p| p.is_some()).count() as u64,
         flows: reports,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn msg(src: &str, id: i64, response: bool) -> Seen {
+        Seen {
+            number: 0,
+            ts_ns: 0,
+            flow: None,
+            src: src.parse().ok(),
+            key: None,
+            tcp: None,
+            ttl: None,
+            snmp: Some(SnmpTxn {
+                version: 1,
+                id,
+                response,
+            }),
+        }
+    }
+
+    #[test]
+    fn every_snmp_outcome() {
+        let (cpe, mgr) = ("192.168.1.10", "198.51.100.20");
+        // B (the manager) polls; A is the agent.
+        let b = vec![
+            msg(mgr, 1, false), // answered
+            msg(cpe, 1, true),
+            msg(mgr, 2, false), // request lost
+            msg(mgr, 3, false), // response lost
+            msg(mgr, 4, false), // unanswered
+            msg(mgr, 4, false), // … and resent
+            msg(cpe, 9, true),  // a response to a poll before the capture
+        ];
+        let a = vec![
+            msg(mgr, 1, false),
+            msg(cpe, 1, true),
+            msg(mgr, 3, false),
+            msg(cpe, 3, true),
+            msg(mgr, 4, false),
+        ];
+        let host_a = a[1].src;
+        let host_b = b[0].src;
+        let r = snmp_report(&a, &b, |p| p.src == host_a, |p| p.src != host_b);
+        assert_eq!(
+            r,
+            SnmpReport {
+                requests: 4,
+                answered: 1,
+                request_lost: 1,
+                response_lost: 1,
+                unanswered: 1,
+                resends: 1,
+            }
+        );
+        // The BER reader: a v2c GetRequest, a v3 message, garbage.
+        let get = [
+            0x30, 0x19, 0x02, 0x01, 0x01, 0x04, 0x06, b'p', b'u', b'b', b'l', b'i', b'c', 0xa0,
+            0x0c, 0x02, 0x02, 0xff, 0x85, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00, 0x30, 0x00,
+        ];
+        assert_eq!(
+            snmp_txn(&get),
+            Some(SnmpTxn {
+                version: 1,
+                id: -123,
+                response: false
+            })
+        );
+        let v3 = [
+            0x30, 0x10, 0x02, 0x01, 0x03, 0x30, 0x0b, 0x02, 0x02, 0x30, 0x39, 0x02, 0x02, 0x05,
+            0xdc, 0x04, 0x01, 0x00,
+        ];
+        assert_eq!(
+            snmp_txn(&v3),
+            Some(SnmpTxn {
+                version: 3,
+                id: 12345,
+                response: true
+            })
+        );
+        for n in 0..get.len() {
+            assert_eq!(snmp_txn(&get[..n]), None);
+        }
+        assert_eq!(snmp_txn(b"GET / HTTP/1.1"), None);
     }
 }

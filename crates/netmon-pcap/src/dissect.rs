@@ -1017,6 +1017,15 @@ fn verdict(sum: u32) -> ChecksumStatus {
     }
 }
 
+/// The general path alone, without the straight one: for the fuzz
+/// target that checks both agree.
+#[doc(hidden)]
+pub fn dissect_general(link_type: u16, data: &[u8], wire_len: usize, options: Options) -> Fields {
+    let mut f = Fields::default();
+    general(link_type, data, wire_len, options, &mut f);
+    f
+}
+
 /// Every link type and layer, lax.
 fn general(link_type: u16, data: &[u8], wire_len: usize, options: Options, f: &mut Fields) {
     let mut d = Dissector {

@@ -309,6 +309,13 @@ pub struct TwoSided {
     pub miss_every: u32,
     /// The path duplicates this data segment index once (B sees it twice).
     pub duplicate: Option<u32>,
+    /// Every `snmp_request_lost_every`-th SNMP poll (of 20) is lost on
+    /// the way to the CPE and resent 1 s later, and that copy is answered;
+    /// 0: none.
+    pub snmp_request_lost_every: u32,
+    /// Every `snmp_response_lost_every`-th SNMP response is lost on the
+    /// way back (the poll is not resent); 0: none.
+    pub snmp_response_lost_every: u32,
 }
 
 /// What [`two_sided`] did, to check a correlation against.
@@ -321,8 +328,37 @@ pub struct TwoSidedTruth {
     /// Segments seen on both sides (retransmissions that got through
     /// included).
     pub delivered: u32,
-    /// UDP datagrams each way and ICMP echoes (all delivered).
+    /// SNMP polls (and ICMP echoes, all delivered).
     pub udp_each_way: u32,
+    /// SNMP polls whose first copy was lost (then resent and answered).
+    pub snmp_request_lost: u32,
+    /// SNMP responses lost on the way back.
+    pub snmp_response_lost: u32,
+}
+
+/// A BER TLV with a short-form length.
+fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut v = vec![tag, content.len() as u8];
+    v.extend_from_slice(content);
+    v
+}
+
+/// An SNMPv2c message, community `public`, of `pdu` (0xa0 Get, 0xa2
+/// Response) with `id` and one varbind, sysUpTime.0 = `value`.
+fn snmp_v2c(pdu: u8, id: u32, value: &[u8]) -> Vec<u8> {
+    let oid = tlv(0x06, &[0x2b, 6, 1, 2, 1, 1, 3, 0]);
+    let varbind = tlv(0x30, &[oid, value.to_vec()].concat());
+    let body = [
+        tlv(0x02, &id.to_be_bytes()),
+        tlv(0x02, &[0]),
+        tlv(0x02, &[0]),
+        tlv(0x30, &varbind),
+    ]
+    .concat();
+    tlv(
+        0x30,
+        &[tlv(0x02, &[1]), tlv(0x04, b"public"), tlv(pdu, &body)].concat(),
+    )
 }
 
 fn ipv4_frame(
@@ -370,7 +406,8 @@ fn tcp_seg(sport: u16, dport: u16, seq: u32, ack: u32, flags: u8, payload: &[u8]
 /// Two captures of the same traffic, as written by a CPE behind NAT
 /// (192.168.1.10, public 203.0.113.5) and its management server
 /// (198.51.100.20): three TCP connections of CPE data with the server's
-/// acknowledgements, SNMP-like UDP both ways, pings from the server; with
+/// acknowledgements, SNMPv2c polls of the CPE through a port forward and
+/// their responses, pings from the server; with
 /// the losses, capture misses, duplicate, delays and clock offset and
 /// drift of `p`, and TTLs and ports rewritten on the way. Returns the two
 /// pcap files and the ground truth.
@@ -458,39 +495,44 @@ pub fn two_sided(p: &TwoSided) -> (Vec<u8>, Vec<u8>, TwoSidedTruth) {
     }
     // SNMP-like UDP: the server polls the CPE (port-forwarded 16100→161),
     // the CPE answers; and pings (NAT rewrites the ICMP identifier).
+    let every = |n: u32, k: u32| n > 0 && k % n == n - 1;
     for k in 0..20u32 {
         t += 10_000_000;
-        let mut req = vec![0x30, 0x26, 0x02, 0x01, 0x01];
-        req.extend_from_slice(&k.to_be_bytes());
-        let q = |dst, dport| {
-            let mut u = vec![0x9c, 0x40];
-            u.extend_from_slice(&u16::to_be_bytes(dport));
-            u.extend_from_slice(&((8 + req.len()) as u16).to_be_bytes());
+        let req = snmp_v2c(0xa0, 0x1000 + k, &[0x05, 0x00]);
+        let resp = snmp_v2c(0xa2, 0x1000 + k, &[0x43, 0x02, 0x12, k as u8]);
+        let udp = |sport: u16, dport: u16, msg: &[u8]| {
+            let mut u = sport.to_be_bytes().to_vec();
+            u.extend_from_slice(&dport.to_be_bytes());
+            u.extend_from_slice(&((8 + msg.len()) as u16).to_be_bytes());
             u.extend_from_slice(&[0, 0]);
-            u.extend_from_slice(&req);
-            (dst, u)
+            u.extend_from_slice(msg);
+            u
         };
-        let (_, ub) = q(public, 16100);
-        let (_, ua) = q(cpe, 161);
-        at_b.push((t, ipv4_frame(server, public, 64, 17, ub, Some(6))));
-        let at = t + delay(&mut rng);
-        at_a.push((at, ipv4_frame(server, cpe, 57, 17, ua, Some(6))));
-        let mut resp = req.clone();
-        resp[0] = 0x31;
-        let mut ua = vec![0, 161, 0x9c, 0x40];
-        ua.extend_from_slice(&((8 + resp.len()) as u16).to_be_bytes());
-        ua.extend_from_slice(&[0, 0]);
-        ua.extend_from_slice(&resp);
-        let mut ub = vec![0x3e, 0xe4, 0x9c, 0x40];
-        ub.extend_from_slice(&((8 + resp.len()) as u16).to_be_bytes());
-        ub.extend_from_slice(&[0, 0]);
-        ub.extend_from_slice(&resp);
+        let poll_b = ipv4_frame(server, public, 64, 17, udp(40000, 16100, &req), Some(6));
+        let poll_a = ipv4_frame(server, cpe, 57, 17, udp(40000, 161, &req), Some(6));
+        at_b.push((t, poll_b.clone()));
+        let mut asked = t;
+        if every(p.snmp_request_lost_every, k) {
+            // Lost on the way; the manager resends after 1 s.
+            truth.snmp_request_lost += 1;
+            asked = t + 1_000_000_000;
+            at_b.push((asked, poll_b));
+        }
+        let at = asked + delay(&mut rng);
+        at_a.push((at, poll_a));
         let sent = at + 1_000_000;
-        at_a.push((sent, ipv4_frame(cpe, server, 64, 17, ua, Some(6))));
-        at_b.push((
-            sent + delay(&mut rng),
-            ipv4_frame(public, server, 57, 17, ub, Some(6)),
+        at_a.push((
+            sent,
+            ipv4_frame(cpe, server, 64, 17, udp(161, 40000, &resp), Some(6)),
         ));
+        if every(p.snmp_response_lost_every, k) {
+            truth.snmp_response_lost += 1;
+        } else {
+            at_b.push((
+                sent + delay(&mut rng),
+                ipv4_frame(public, server, 57, 17, udp(16100, 40000, &resp), Some(6)),
+            ));
+        }
         let mut echo_b = vec![8, 0, 0, 0, 0x12, 0x34, 0, k as u8];
         echo_b.extend_from_slice(&[0x61; 32]);
         let mut echo_a = echo_b.clone();

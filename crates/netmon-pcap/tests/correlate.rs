@@ -30,6 +30,8 @@ fn losses_misses_clock_and_nat() {
         lose_every: 17,
         miss_every: 13,
         duplicate: Some(5),
+        snmp_request_lost_every: 7,
+        snmp_response_lost_every: 6,
     };
     let (a, b, truth) = two_sided(&params);
     let r = correlate(&packets(&a), &packets(&b));
@@ -70,14 +72,43 @@ fn losses_misses_clock_and_nat() {
         assert!(d.jitter_ns > 0.5e6 && d.jitter_ns < 3e6, "{}", d.jitter_ns);
     }
     // UDP both ways and the pings, through the port forward and the NAT's
-    // ICMP identifier.
-    let udp: u64 = r
-        .flows
+    // ICMP identifier; a lost poll's resend matches, a lost response not.
+    let udp: Vec<_> = r.flows.iter().filter(|f| f.a.protocol == 17).collect();
+    let matched: u64 = udp
         .iter()
-        .filter(|f| f.a.protocol == 17)
         .map(|f| f.a_to_b.matched + f.b_to_a.matched)
         .sum();
-    assert_eq!(udp, 2 * u64::from(truth.udp_each_way));
+    assert_eq!(
+        matched,
+        2 * u64::from(truth.udp_each_way) - u64::from(truth.snmp_response_lost)
+    );
+    let unseen = |g: &dyn Fn(&netmon_pcap::correlate::FlowReport) -> u64| {
+        udp.iter().map(|f| g(f)).sum::<u64>()
+    };
+    assert_eq!(
+        unseen(&|f| f.a_to_b.unseen),
+        u64::from(truth.snmp_response_lost)
+    );
+    // The first copy of a resent poll: lost, since the resend got through.
+    assert_eq!(
+        unseen(&|f| f.b_to_a.lost_on_path),
+        u64::from(truth.snmp_request_lost)
+    );
+    // The polls followed to their responses.
+    assert_eq!((truth.snmp_request_lost, truth.snmp_response_lost), (2, 3));
+    let s = r.snmp;
+    assert_eq!(
+        (
+            s.requests,
+            s.answered,
+            s.response_lost,
+            s.request_lost,
+            s.unanswered,
+            s.resends
+        ),
+        (20, 17, 3, 0, 0, 2),
+        "{s:?}"
+    );
     let icmp: u64 = r
         .flows
         .iter()
@@ -98,6 +129,8 @@ fn a_clean_path_has_nothing_to_report() {
         lose_every: 0,
         miss_every: 0,
         duplicate: None,
+        snmp_request_lost_every: 0,
+        snmp_response_lost_every: 0,
     });
     let r = correlate(&packets(&a), &packets(&b));
     assert!((r.offset_ns + 0.75e9).abs() < 1e4, "{}", r.offset_ns);
@@ -111,4 +144,57 @@ fn a_clean_path_has_nothing_to_report() {
         }
     }
     assert_eq!(truth.lost + truth.missed, 0);
+}
+
+/// Every request and response of real SNMP captures (net-snmp 5.9.3 and
+/// the zeek captures: v1, v2c, v3, GetBulk, informs, reports) has its
+/// transaction read; every response's request is in the same capture.
+#[test]
+fn snmp_transactions_of_real_captures() {
+    use netmon_pcap::correlate::snmp_txn;
+    let Some(dir) = netmon_testkit::corpus_file("snmp/pcap") else {
+        return;
+    };
+    let mut total = (0, 0);
+    for e in std::fs::read_dir(dir).unwrap() {
+        let path = e.unwrap().path();
+        let data = std::fs::read(&path).unwrap();
+        let (mut requests, mut responses) = (Vec::new(), Vec::new());
+        for p in SliceReader::new(&data).unwrap().map_while(Result::ok) {
+            let f = dissect_frame(p.link_type, p.data, p.orig_len as usize);
+            let (Some((sp, dp)), Some(len)) = (f.udp_ports(), f.udp_payload_len) else {
+                continue;
+            };
+            let payload = &p.data[p.data.len() - len as usize..];
+            let snmp_port = [161, 162, 16161, 16162];
+            if !snmp_port.contains(&sp) && !snmp_port.contains(&dp) {
+                continue;
+            }
+            // v1 traps (PDU 0xa4) carry no request-id; all else has one.
+            // (version 0 at its place in a short-form message).
+            let v1_trap = payload.get(2..5) == Some(&[2, 1, 0][..]) && payload.contains(&0xa4);
+            match snmp_txn(payload) {
+                Some(t) if t.response => responses.push((t.version, t.id, dp)),
+                Some(t) => requests.push((t.version, t.id)),
+                None => assert!(v1_trap, "{} frame {}", path.display(), p.number),
+            }
+        }
+        for &(version, id, dp) in &responses {
+            // v3 notifications are unreportable like responses (their PDU
+            // is often encrypted): those to a trap port stand alone.
+            let trap = version == 3 && (dp == 162 || dp == 16162);
+            assert!(
+                trap || requests.contains(&(version, id)),
+                "{}: response {id} (v{version}) without its request",
+                path.display()
+            );
+        }
+        total.0 += requests.len();
+        total.1 += responses.len();
+    }
+    println!(
+        "SNMP transactions: {} requests, {} responses",
+        total.0, total.1
+    );
+    assert!(total.0 > 250 && total.1 > 250, "{total:?}");
 }
