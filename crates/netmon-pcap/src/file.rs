@@ -9,10 +9,12 @@
 //! decoder and read the same packets and errors.
 //!
 //! ```text
-//! pcap    header 24: magic a1b2c3d4 (µs) | a1b23c4d (ns), ver 2.4, tz, sigfigs,
+//! pcap    header 24: magic a1b2c3d4 (µs) | a1b23c4d (ns) | a1b2cd34 (the
+//!                    modified format: records of 24), ver 2.4, tz, sigfigs,
 //!                    snaplen, linktype (low 16 bits; bit 28 = FCS length
 //!                    in bits 29..31, in 16-bit units)
-//!         record 16: ts_sec, ts_frac, caplen, origlen, then caplen octets
+//!         record 16 (24 modified): ts_sec, ts_frac, caplen, origlen[, ifindex,
+//!                    protocol, packet type, pad], then caplen octets
 //! pcapng  block: type(4) total_len(4) body total_len(4), 32-bit aligned
 //! ```
 //!
@@ -107,16 +109,21 @@ struct Interface {
 
 #[derive(Debug, Clone, Copy)]
 enum Format {
-    Pcap {
-        big: bool,
-        nanos: bool,
-        link_type: u16,
-        fcs_len: usize,
-        snaplen: u32,
-    },
-    Pcapng {
-        big: bool,
-    },
+    Pcap(PcapFile),
+    Pcapng { big: bool },
+}
+
+/// What a pcap file header says.
+#[derive(Debug, Clone, Copy)]
+struct PcapFile {
+    big: bool,
+    nanos: bool,
+    link_type: u16,
+    fcs_len: usize,
+    snaplen: u32,
+    /// Record header length: 16, or 24 in the modified format (magic
+    /// a1b2cd34: interface index, protocol and packet type added).
+    record: usize,
 }
 
 /// The reading state shared by [`SliceReader`] and [`StreamReader`]:
@@ -187,21 +194,25 @@ impl Decoder {
         let format = match magic {
             [0xd4, 0xc3, 0xb2, 0xa1]
             | [0x4d, 0x3c, 0xb2, 0xa1]
+            | [0x34, 0xcd, 0xb2, 0xa1]
             | [0xa1, 0xb2, 0xc3, 0xd4]
-            | [0xa1, 0xb2, 0x3c, 0x4d] => {
+            | [0xa1, 0xb2, 0x3c, 0x4d]
+            | [0xa1, 0xb2, 0xcd, 0x34] => {
                 if buf.len() < 24 {
                     return Ok(Err(24));
                 }
                 let big = magic[0] == 0xa1;
                 let nanos = matches!(magic, [0x4d, ..] | [_, _, 0x3c, 0x4d]);
+                let modified = matches!(magic, [0x34, ..] | [_, _, 0xcd, 0x34]);
                 let word = rd32(&buf[20..24], big);
-                Format::Pcap {
+                Format::Pcap(PcapFile {
                     big,
                     nanos,
                     link_type: word as u16,
                     fcs_len: fcs_bytes(word),
                     snaplen: rd32(&buf[16..20], big),
-                }
+                    record: if modified { 24 } else { 16 },
+                })
             }
             [0x0a, 0x0d, 0x0d, 0x0a] => {
                 let Some(bom) = buf.get(8..12) else {
@@ -228,7 +239,7 @@ impl Decoder {
                 ));
             }
         };
-        let first = if matches!(format, Format::Pcap { .. }) {
+        let first = if matches!(format, Format::Pcap(_)) {
             24
         } else {
             0
@@ -247,7 +258,7 @@ impl Decoder {
     /// The link type of a pcap file (pcapng: of its first interface seen).
     fn link_type(&self) -> Option<u16> {
         match self.format {
-            Format::Pcap { link_type, .. } => Some(link_type),
+            Format::Pcap(f) => Some(f.link_type),
             Format::Pcapng { .. } => self.interfaces.first().map(|i| i.link_type),
         }
     }
@@ -261,9 +272,9 @@ impl Decoder {
     /// changes.
     fn record_len(&self, w: &[u8]) -> Result<(usize, bool), usize> {
         match self.format {
-            Format::Pcap { big, .. } => {
-                let h = w.get(..16).ok_or(16usize)?;
-                Ok((16 + rd32(&h[8..12], big) as usize, true))
+            Format::Pcap(f) => {
+                let h = w.get(..f.record).ok_or(f.record)?;
+                Ok((f.record + rd32(&h[8..12], f.big) as usize, true))
             }
             Format::Pcapng { big } => {
                 let h = w.get(..8).ok_or(8usize)?;
@@ -285,28 +296,28 @@ impl Decoder {
     /// file offset `base`.
     fn step<'b>(&mut self, buf: &'b [u8], at: usize, base: usize) -> Result<Step<'b>, FileError> {
         match self.format {
-            Format::Pcap {
-                big,
-                nanos,
-                link_type,
-                fcs_len,
-                snaplen,
-            } => self.pcap_record(buf, at, base, (big, nanos, link_type, fcs_len, snaplen)),
+            Format::Pcap(file) => self.pcap_record(buf, at, base, file),
             Format::Pcapng { .. } => self.pcapng_block(buf, at, base),
         }
     }
 
-    /// `file`: byte order, nanoseconds, link type, FCS length, snap
-    /// length of the file header.
+    /// A record of the pcap file `file` describes.
     fn pcap_record<'b>(
         &mut self,
         buf: &'b [u8],
         at: usize,
         base: usize,
-        file: (bool, bool, u16, usize, u32),
+        file: PcapFile,
     ) -> Result<Step<'b>, FileError> {
-        let (big, nanos, link_type, fcs_len, snaplen) = file;
-        let Some(h) = buf.get(at..at + 16) else {
+        let PcapFile {
+            big,
+            nanos,
+            link_type,
+            fcs_len,
+            snaplen,
+            record,
+        } = file;
+        let Some(h) = buf.get(at..at + record) else {
             return Ok(Step::Need(ferr(
                 FileErrorKind::Truncated,
                 "record header cut short (truncated file)",
@@ -317,7 +328,7 @@ impl Decoder {
         let frac = i128::from(rd32(&h[4..8], big));
         let caplen = rd32(&h[8..12], big) as usize;
         let orig_len = rd32(&h[12..16], big);
-        let Some(data) = buf.get(at + 16..at + 16 + caplen) else {
+        let Some(data) = buf.get(at + record..at + record + caplen) else {
             return Ok(Step::Need(ferr(
                 FileErrorKind::Truncated,
                 format!("record of {caplen} octets runs past the end of the file"),
@@ -337,10 +348,10 @@ impl Decoder {
                 offset: base + at,
                 snaplen,
                 options: &[],
-                options_offset: base + at + 16 + caplen,
+                options_offset: base + at + record + caplen,
                 big_endian: big,
             },
-            at + 16 + caplen,
+            at + record + caplen,
         ))
     }
 
@@ -777,17 +788,10 @@ impl<R: std::io::Read> StreamReader<R> {
             return None;
         }
         // pcap: a record already whole in the window, straight.
-        if let Format::Pcap {
-            big,
-            nanos,
-            link_type,
-            fcs_len,
-            snaplen,
-        } = self.decoder.format
-            && let Some(h) = self.buf[self.start..self.end].first_chunk::<16>()
-            && rd32(&h[8..12], big) as usize <= self.end - self.start - 16
+        if let Format::Pcap(file) = self.decoder.format
+            && let Some(h) = self.buf[self.start..self.end].get(..file.record)
+            && rd32(&h[8..12], file.big) as usize <= self.end - self.start - file.record
         {
-            let file = (big, nanos, link_type, fcs_len, snaplen);
             return match self.decoder.pcap_record(
                 &self.buf[..self.end],
                 self.start,

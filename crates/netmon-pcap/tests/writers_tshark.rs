@@ -126,3 +126,55 @@ fn tshark_reads_what_netmon_writes() {
         );
     }
 }
+
+/// The modified pcap format (magic a1b2cd34, 24-octet records), as
+/// editcap writes it: the same packets as the original file, sliced and
+/// streamed.
+#[test]
+fn modified_pcap_from_editcap_reads_the_same() {
+    let Some(editcap) = netmon_testkit::tool("editcap") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (orig, modified) = (dir.path().join("orig.pcap"), dir.path().join("mod.pcap"));
+    let mut w = netmon_pcap::write::PcapWriter::new(Vec::new(), 1, 65535, false).unwrap();
+    for i in 0..50u32 {
+        let frame: Vec<u8> = (0..60 + i).map(|x| (x * 7 + i) as u8).collect();
+        w.packet(
+            1_700_000_000_000_000_000 + i128::from(i) * 1_234_000,
+            &frame,
+            frame.len() as u32 + i % 3,
+        )
+        .unwrap();
+    }
+    std::fs::write(&orig, w.into_inner().unwrap()).unwrap();
+    let st = std::process::Command::new(editcap)
+        .args(["-F", "modpcap"])
+        .arg(&orig)
+        .arg(&modified)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let (a, b) = (
+        std::fs::read(&orig).unwrap(),
+        std::fs::read(&modified).unwrap(),
+    );
+    assert_eq!(&b[..4], &[0x34, 0xcd, 0xb2, 0xa1], "modified magic");
+    let key = |p: netmon_pcap::Packet<'_>| (p.number, p.ts_ns, p.data.to_vec(), p.orig_len);
+    let ours: Vec<_> = netmon_pcap::SliceReader::new(&a)
+        .unwrap()
+        .map(|p| key(p.unwrap()))
+        .collect();
+    let sliced: Vec<_> = netmon_pcap::SliceReader::new(&b)
+        .unwrap()
+        .map(|p| key(p.unwrap()))
+        .collect();
+    let mut streamed = Vec::new();
+    let mut r = netmon_pcap::StreamReader::with_sizes(&b[..], 128, 4096).unwrap();
+    while let Some(p) = r.next_packet() {
+        streamed.push(key(p.unwrap()));
+    }
+    assert_eq!(ours.len(), 50);
+    assert_eq!(sliced, ours);
+    assert_eq!(streamed, ours);
+}
