@@ -57,6 +57,7 @@ fuzz_target!(|data: &[u8]| {
         );
     }
     re_emit_new_representations(data);
+    views(data);
     // The wire representations over the same bytes: no panic; Ethernet
     // re-emits its own header; what IPv4 and TCP emit parses back.
     if let Ok((eth, len)) = netmon_pcap::wire::EthernetRepr::parse(data) {
@@ -122,5 +123,38 @@ fn re_emit_new_representations(data: &[u8]) {
         let mut o = Vec::new();
         r.emit(&mut o).unwrap();
         assert_eq!(GeneveRepr::parse(&o).unwrap().0, r);
+    }
+}
+
+/// Every zero-copy view over the bytes: its getters never panic once
+/// `new_checked` said yes, and the payloads lie inside.
+fn views(data: &[u8]) {
+    use netmon_pcap::wire::*;
+    if let Ok(v) = EthernetView::new_checked(data) {
+        let _ = (v.dst(), v.src(), v.tags().count(), v.ethertype(), v.to_repr());
+        assert!(v.payload().len() <= data.len());
+    }
+    if let Ok(v) = Ipv4View::new_checked(data) {
+        let _ = (v.tos(), v.total_len(), v.id(), v.dont_frag(), v.more_frags());
+        let _ = (v.frag_offset(), v.ttl(), v.protocol(), v.checksum(), v.src(), v.dst());
+        let _ = (v.options(), v.verify_checksum(), v.pseudo_sum(9), v.to_repr());
+        assert!(v.payload().len() <= data.len());
+    }
+    if let Ok(v) = Ipv6View::new_checked(data) {
+        let _ = (v.traffic_class(), v.flow_label(), v.payload_len(), v.next_header());
+        let _ = (v.hop_limit(), v.src(), v.dst(), v.payload(), v.to_repr());
+    }
+    if let Ok(v) = TcpView::new_checked(data) {
+        let _ = (v.src_port(), v.dst_port(), v.seq(), v.ack(), v.flags(), v.window());
+        let _ = (v.checksum(), v.urgent(), v.options(), v.payload(), v.verify_checksum(0));
+        let _ = v.to_repr();
+    }
+    if let Ok(v) = UdpView::new_checked(data) {
+        let _ = (v.src_port(), v.dst_port(), v.len(), v.is_empty(), v.checksum());
+        let _ = (v.payload(), v.to_repr());
+    }
+    if let Ok(v) = IcmpView::new_checked(data) {
+        let _ = (v.icmp_type(), v.code(), v.checksum(), v.echo(), v.payload());
+        let _ = (v.verify_checksum(0), v.to_repr());
     }
 }

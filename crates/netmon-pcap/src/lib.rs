@@ -10,6 +10,7 @@
 //! | capture quality | [`lint::Lint`] (truncation, snap length, time order, duplicates, checksums, offload) |
 //! | two captures of the same traffic | [`correlate::correlate`] (NAT-proof keys, clock offset and drift, lost vs missed, delay, jitter) |
 //! | IP fragments | [`defrag::Defragmenter`] (any order, repeats, bounded memory, timeouts) |
+//! | one header read in place | [`wire::Ipv4View`] and the other views (Ethernet, IPv6, TCP, UDP, ICMP) |
 //! | headers to change and write back | [`wire`] (Ethernet/VLAN, LLC/SNAP, SLL, SLL2, null, ARP, IPv4 with typed options, IPv6 with extension headers, TCP with every option, UDP, ICMP/ICMPv6, GRE, VXLAN, Geneve) |
 //! | writing | [`write::PcapWriter`], [`write::PcapngWriter`] (interface names, comments, EPB flags) |
 //! | benchmark input | [`synth::write_mix`] |

@@ -386,3 +386,130 @@ fn corpus_link_ipv6_and_gre_headers_re_emit() {
         assert_eq!(same, parsed, "{kind}: {same} of {parsed} identical");
     }
 }
+
+/// The zero-copy views read what the representations parse and what the
+/// dissector reports for the outer headers, frame by frame over the
+/// tcpdump corpus; every prefix of a frame is a view or an error.
+#[test]
+fn views_agree_with_representations_and_the_dissector() {
+    use netmon_pcap::dissect::dissect_frame;
+    use netmon_pcap::wire::{EthernetView, IcmpView, Ipv4View, Ipv6View, TcpView, UdpView};
+    let Some(dir) = netmon_testkit::corpus_file("pcap/tcpdump") else {
+        return;
+    };
+    let mut n = [0usize; 5];
+    let mut same = 0;
+    for e in std::fs::read_dir(dir).unwrap() {
+        let Ok(data) = std::fs::read(e.unwrap().path()) else {
+            continue;
+        };
+        let Ok(reader) = SliceReader::new(&data) else {
+            continue;
+        };
+        for p in reader.map_while(Result::ok) {
+            if p.link_type != link::ETHERNET {
+                continue;
+            }
+            for cut in 0..p.data.len().min(80) {
+                let _ = EthernetView::new_checked(&p.data[..cut])
+                    .map(|v| (v.payload(), v.tags().count()));
+            }
+            let Ok(eth) = EthernetView::new_checked(p.data) else {
+                continue;
+            };
+            assert_eq!(eth.to_repr(), EthernetRepr::parse(p.data).unwrap().0);
+            let f = dissect_frame(p.link_type, p.data, p.orig_len as usize);
+            assert_eq!(Some(eth.src()), f.eth_src);
+            n[0] += 1;
+            let (proto, l4, pseudo_v4) = match eth.ethertype() {
+                0x0800 => {
+                    let Ok(ip) = Ipv4View::new_checked(eth.payload()) else {
+                        continue;
+                    };
+                    // (The representation refuses damaged options the view
+                    // does not read.)
+                    if let Ok(r) = ip.to_repr() {
+                        assert_eq!(
+                            (ip.src(), ip.dst(), ip.ttl(), ip.id(), ip.frag_offset()),
+                            (r.src, r.dst, r.ttl, r.id, r.frag_offset)
+                        );
+                    }
+                    // (Wireshark's rules drop a header whose lengths
+                    // contradict each other: compared where it is kept.)
+                    if f.ip_src.is_some() {
+                        assert_eq!((Some(ip.src()), Some(ip.dst())), (f.ip_src, f.ip_dst));
+                        same += 1;
+                    }
+                    n[1] += 1;
+                    if ip.frag_offset() != 0 {
+                        continue;
+                    }
+                    (ip.protocol(), ip.payload(), true)
+                }
+                0x86dd => {
+                    let Ok(ip) = Ipv6View::new_checked(eth.payload()) else {
+                        continue;
+                    };
+                    if f.ipv6_src.is_some() {
+                        assert_eq!((Some(ip.src()), Some(ip.dst())), (f.ipv6_src, f.ipv6_dst));
+                        same += 1;
+                    }
+                    if let Ok(r) = ip.to_repr() {
+                        assert_eq!(
+                            (r.src, r.hop_limit, r.flow_label),
+                            (ip.src(), ip.hop_limit(), ip.flow_label())
+                        );
+                    }
+                    n[2] += 1;
+                    (ip.next_header(), ip.payload(), false)
+                }
+                _ => continue,
+            };
+            match proto {
+                6 => {
+                    if let Ok(t) = TcpView::new_checked(l4) {
+                        let r = t.to_repr().ok();
+                        if let Some(r) = r {
+                            assert_eq!(
+                                (t.src_port(), t.seq(), t.flags()),
+                                (r.src_port, r.seq, r.flags)
+                            );
+                        }
+                        if pseudo_v4 && f.tcp_src_port.is_some() {
+                            assert_eq!(
+                                (Some(t.src_port()), Some(t.ack()), Some(t.flags())),
+                                (f.tcp_src_port, f.tcp_ack, f.tcp_flags)
+                            );
+                        }
+                        n[3] += 1;
+                    }
+                }
+                17 => {
+                    if let Ok(u) = UdpView::new_checked(l4) {
+                        assert_eq!(u.to_repr(), UdpRepr::parse(l4).unwrap().0);
+                        // (Where the dissector reached the outer UDP.)
+                        if f.udp_src_port.is_some() {
+                            assert_eq!(Some((u.src_port(), u.dst_port())), f.udp_ports());
+                        }
+                        n[4] += 1;
+                    }
+                }
+                1 | 58 => {
+                    if let Ok(i) = IcmpView::new_checked(l4) {
+                        assert_eq!(i.to_repr(), IcmpRepr::parse(l4).unwrap().0);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    println!(
+        "views: Ethernet {}, IPv4 {}, IPv6 {}, TCP {}, UDP {}; IP addresses as the dissector's: {same}",
+        n[0], n[1], n[2], n[3], n[4]
+    );
+    assert!(same * 100 >= (n[1] + n[2]) * 95, "{same}");
+    assert!(
+        n[0] > 5000 && n[1] > 3000 && n[2] > 300 && n[3] > 1000 && n[4] > 1000,
+        "{n:?}"
+    );
+}

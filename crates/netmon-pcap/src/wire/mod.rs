@@ -3,8 +3,10 @@
 //! can be read, changed and written. Link layers: Ethernet II with VLAN
 //! tags, 802.2 LLC/SNAP, Linux SLL and SLL2, BSD null; ARP; IPv4 with
 //! typed options, IPv6 with its extension headers; TCP with every
-//! option, UDP, ICMP and ICMPv6; GRE, VXLAN and Geneve. (The zero-copy,
-//! never-failing reading of whole frames is [`crate::dissect`].) `parse(emit(r)) == r` for every
+//! option, UDP, ICMP and ICMPv6; GRE, VXLAN and Geneve. The common headers
+//! (Ethernet, IPv4, IPv6, TCP, UDP, ICMP) also have zero-copy views
+//! ([`Ipv4View`] …) whose fields are read in place; the lax reading of
+//! whole frames, tunnels and all, is [`crate::dissect`]. `parse(emit(r)) == r` for every
 //! representation, and canonical headers from real captures re-emit
 //! octet for octet (see the tests).
 //!
@@ -28,6 +30,7 @@ mod link;
 mod tcp;
 mod tunnel;
 mod udp;
+mod view;
 
 pub use arp::ArpRepr;
 pub use ethernet::{EthernetRepr, VlanTag};
@@ -38,6 +41,7 @@ pub use link::{LlcControl, LlcRepr, NullRepr, Sll2Repr, SllRepr, Snap};
 pub use tcp::{TcpOption, TcpRepr};
 pub use tunnel::{GeneveOption, GeneveRepr, GreRepr, VxlanRepr};
 pub use udp::UdpRepr;
+pub use view::{EthernetView, IcmpView, Ipv4View, Ipv6View, TcpView, UdpView};
 
 use std::fmt;
 
