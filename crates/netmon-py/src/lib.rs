@@ -17,6 +17,8 @@ use pyo3::prelude::*;
 
 use netmon_core::{Error as CoreError, Timestamp};
 
+mod pcap;
+
 create_exception!(
     _netmon,
     Error,
@@ -93,5 +95,10 @@ fn _netmon(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("TimeoutError", py.get_type::<TimeoutError>())?;
     m.add_function(wrap_pyfunction!(parse_timestamp, m)?)?;
     m.add_function(wrap_pyfunction!(format_timestamp, m)?)?;
+    m.add_function(wrap_pyfunction!(pcap::pcap_columns, m)?)?;
+    m.add_function(wrap_pyfunction!(pcap::pcap_flows, m)?)?;
+    m.add_function(wrap_pyfunction!(pcap::pcap_correlate, m)?)?;
+    m.add_function(wrap_pyfunction!(pcap::pcap_synth_two_sided, m)?)?;
+    m.add_class::<pcap::PacketIter>()?;
     Ok(())
 }
