@@ -1354,64 +1354,30 @@ const PCAPDUMP_DELIBERATE: [(&str, &str); 8] = [
 
 /// tshark's 18 fields of pcap.md §3.5 for one file.
 fn tshark_fields(tshark: &std::path::Path, file: &std::path::Path) -> Vec<String> {
-    let out = Command::new(tshark)
-        .args(["-n", "-r"])
-        .arg(file)
-        .args([
-            "-o",
-            "tcp.check_checksum:TRUE",
-            "-o",
-            "udp.check_checksum:TRUE",
-            "-o",
-            "ip.check_checksum:TRUE",
-            "-o",
-            "ip.defragment:FALSE",
-            "-o",
-            "ipv6.defragment:FALSE",
-            "-T",
-            "fields",
-            "-E",
-            "header=n",
-            "-E",
-            "separator=/t",
-            "-E",
-            "occurrence=f",
-        ])
-        .args(
-            [
-                "frame.number",
-                "eth.src",
-                "eth.dst",
-                "vlan.id",
-                "ip.src",
-                "ip.dst",
-                "ipv6.src",
-                "ipv6.dst",
-                "tcp.srcport",
-                "tcp.dstport",
-                "tcp.flags",
-                "tcp.seq_raw",
-                "tcp.ack_raw",
-                "udp.srcport",
-                "udp.dstport",
-                "icmp.type",
-                "icmpv6.type",
-                "tcp.checksum.status",
-            ]
-            .iter()
-            .flat_map(|f| ["-e", f]),
-        )
-        .output()
-        .expect("run tshark");
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| {
-            // tshark drops trailing empty fields on some rows: pad to 18.
-            let mut cols: Vec<&str> = l.split('\t').collect();
-            cols.resize(18, "");
-            cols.join("\t")
-        })
-        .collect()
+    netmon_testkit::tshark_fields(
+        tshark,
+        file,
+        &[
+            "frame.number",
+            "eth.src",
+            "eth.dst",
+            "vlan.id",
+            "ip.src",
+            "ip.dst",
+            "ipv6.src",
+            "ipv6.dst",
+            "tcp.srcport",
+            "tcp.dstport",
+            "tcp.flags",
+            "tcp.seq_raw",
+            "tcp.ack_raw",
+            "udp.srcport",
+            "udp.dstport",
+            "icmp.type",
+            "icmpv6.type",
+            "tcp.checksum.status",
+        ],
+    )
 }
 
 #[test]

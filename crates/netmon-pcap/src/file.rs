@@ -158,7 +158,7 @@ pub struct SliceReader<'a> {
     done: bool,
 }
 
-fn rd32(b: &[u8], big: bool) -> u32 {
+pub(crate) fn rd32(b: &[u8], big: bool) -> u32 {
     let a = [b[0], b[1], b[2], b[3]];
     if big {
         u32::from_be_bytes(a)
@@ -167,7 +167,7 @@ fn rd32(b: &[u8], big: bool) -> u32 {
     }
 }
 
-fn rd16(b: &[u8], big: bool) -> u16 {
+pub(crate) fn rd16(b: &[u8], big: bool) -> u16 {
     let a = [b[0], b[1]];
     if big {
         u16::from_be_bytes(a)
@@ -787,100 +787,77 @@ impl<R: std::io::Read> StreamReader<R> {
         if self.done {
             return None;
         }
-        // pcap: a record already whole in the window, straight.
-        if let Format::Pcap(file) = self.decoder.format
-            && let Some(h) = self.buf[self.start..self.end].get(..file.record)
-            && rd32(&h[8..12], file.big) as usize <= self.end - self.start - file.record
-        {
-            return match self.decoder.pcap_record(
-                &self.buf[..self.end],
-                self.start,
-                self.base,
-                file,
-            ) {
-                Ok(Step::Packet(p, next)) => {
-                    self.start = next;
-                    Some(Ok(p))
-                }
-                Ok(Step::Skip(_)) | Ok(Step::Need(_)) => {
-                    self.done = true;
-                    Some(Err(ferr(
-                        FileErrorKind::Malformed,
-                        "record not decoded",
-                        self.base + self.start,
-                    )))
-                }
-                Err(e) => {
-                    self.done = true;
-                    Some(Err(e))
-                }
-            };
-        }
+        // pcap: a record already whole in the window goes straight to
+        // the decoder.
+        let whole_pcap_record = self.whole_pcap_record();
         // Bring the next packet record whole into the window, stepping
         // over (and taking note of) the blocks that are not packets.
-        loop {
-            let window = self.start..self.end;
-            let need = match self.decoder.record_len(&self.buf[window]) {
-                Ok((n, true)) if n <= self.end - self.start => break,
-                Ok((n, false)) if n <= self.end - self.start => {
-                    match self
-                        .decoder
-                        .step(&self.buf[..self.end], self.start, self.base)
-                    {
-                        Ok(Step::Skip(next)) => {
-                            self.start = next;
-                            continue;
+        if !whole_pcap_record {
+            loop {
+                let window = self.start..self.end;
+                let need = match self.decoder.record_len(&self.buf[window]) {
+                    Ok((n, true)) if n <= self.end - self.start => break,
+                    Ok((n, false)) if n <= self.end - self.start => {
+                        match self
+                            .decoder
+                            .step(&self.buf[..self.end], self.start, self.base)
+                        {
+                            Ok(Step::Skip(next)) => {
+                                self.start = next;
+                                continue;
+                            }
+                            Ok(_) => {
+                                let e = ferr(
+                                    FileErrorKind::Malformed,
+                                    "block not decoded",
+                                    self.base + self.start,
+                                );
+                                return self.fail(e);
+                            }
+                            Err(e) => return self.fail(e),
                         }
-                        Ok(_) => {
-                            let e = ferr(
-                                FileErrorKind::Malformed,
-                                "block not decoded",
-                                self.base + self.start,
-                            );
-                            return self.fail(e);
-                        }
-                        Err(e) => return self.fail(e),
                     }
-                }
-                Ok((n, _)) | Err(n) => n,
-            };
-            if self.start == self.end && self.eof {
-                self.done = true;
-                return None;
-            }
-            if need > self.max_record {
-                let e = ferr(
-                    FileErrorKind::OverLimit,
-                    format!(
-                        "record of {need} octets is over the reader's limit of {}",
-                        self.max_record
-                    ),
-                    self.base + self.start,
-                );
-                return self.fail(e);
-            }
-            match self.fill(need) {
-                Ok(true) => {}
-                Ok(false) if self.start == self.end => {
+                    Ok((n, _)) | Err(n) => n,
+                };
+                if self.start == self.end && self.eof {
                     self.done = true;
                     return None;
                 }
-                Ok(false) => {
-                    // Cut short: the decoder words the error.
-                    let e = match self
-                        .decoder
-                        .step(&self.buf[..self.end], self.start, self.base)
-                    {
-                        Ok(Step::Need(e)) | Err(e) => e,
-                        Ok(_) => ferr(
-                            FileErrorKind::Truncated,
-                            "record cut short",
-                            self.base + self.start,
+                if need > self.max_record {
+                    let e = ferr(
+                        FileErrorKind::OverLimit,
+                        format!(
+                            "record of {need} octets is over the reader's limit of {}",
+                            self.max_record
                         ),
-                    };
+                        self.base + self.start,
+                    );
                     return self.fail(e);
                 }
-                Err(e) => return self.fail(e),
+                match self.fill(need) {
+                    Ok(true) => {}
+                    Ok(false) if self.start == self.end => {
+                        self.done = true;
+                        return None;
+                    }
+                    Ok(false) => {
+                        // Cut short: the decoder words the error.
+                        let e =
+                            match self
+                                .decoder
+                                .step(&self.buf[..self.end], self.start, self.base)
+                            {
+                                Ok(Step::Need(e)) | Err(e) => e,
+                                Ok(_) => ferr(
+                                    FileErrorKind::Truncated,
+                                    "record cut short",
+                                    self.base + self.start,
+                                ),
+                            };
+                        return self.fail(e);
+                    }
+                    Err(e) => return self.fail(e),
+                }
             }
         }
         match self
@@ -904,6 +881,16 @@ impl<R: std::io::Read> StreamReader<R> {
                 Some(Err(e))
             }
         }
+    }
+
+    /// Whether the window starts with a whole record of a pcap file.
+    fn whole_pcap_record(&self) -> bool {
+        let Format::Pcap(file) = self.decoder.format else {
+            return false;
+        };
+        let w = &self.buf[self.start..self.end];
+        w.get(..file.record)
+            .is_some_and(|h| rd32(&h[8..12], file.big) as usize <= w.len() - file.record)
     }
 
     fn fail<'s>(&mut self, e: FileError) -> Option<Result<Packet<'s>, FileError>> {

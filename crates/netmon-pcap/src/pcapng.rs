@@ -30,25 +30,7 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use crate::file::{Block, FileError, FileErrorKind, Packet};
-
-fn rd16(b: &[u8], big: bool) -> u16 {
-    let a = [b[0], b[1]];
-    if big {
-        u16::from_be_bytes(a)
-    } else {
-        u16::from_le_bytes(a)
-    }
-}
-
-fn rd32(b: &[u8], big: bool) -> u32 {
-    let a = [b[0], b[1], b[2], b[3]];
-    if big {
-        u32::from_be_bytes(a)
-    } else {
-        u32::from_le_bytes(a)
-    }
-}
+use crate::file::{Block, FileError, FileErrorKind, Packet, rd16, rd32};
 
 fn rd64(b: &[u8], big: bool) -> u64 {
     let mut a = [0u8; 8];

@@ -4,8 +4,6 @@
 //! (TShark always verifies ICMP and ICMPv6 checksums; the others are
 //! turned on by preference.)
 
-use std::process::Command;
-
 use netmon_pcap::SliceReader;
 use netmon_pcap::dissect::{ChecksumStatus, dissect_frame};
 
@@ -38,41 +36,10 @@ fn checksum_verdicts_agree_with_tshark() {
                     chunk
                         .iter()
                         .map(|f| {
-                            let out = Command::new(tshark)
-                                .args(["-n", "-r"])
-                                .arg(f)
-                                .args([
-                                    "-o",
-                                    "tcp.check_checksum:TRUE",
-                                    "-o",
-                                    "udp.check_checksum:TRUE",
-                                    "-o",
-                                    "ip.check_checksum:TRUE",
-                                    "-o",
-                                    "ip.defragment:FALSE",
-                                    "-o",
-                                    "ipv6.defragment:FALSE",
-                                    "-T",
-                                    "fields",
-                                    "-E",
-                                    "separator=/t",
-                                    "-E",
-                                    "occurrence=f",
-                                ])
-                                .args(FIELDS.iter().flat_map(|x| ["-e", x]))
-                                .output()
-                                .unwrap();
                             // Damaged captures end tshark with an error
                             // after the packets it read: compared as far as
                             // both go (a broken command shows in the total).
-                            let theirs: Vec<String> = String::from_utf8_lossy(&out.stdout)
-                                .lines()
-                                .map(|l| {
-                                    let mut c: Vec<&str> = l.split('\t').collect();
-                                    c.resize(4, "");
-                                    c.join("\t")
-                                })
-                                .collect();
+                            let theirs = netmon_testkit::tshark_fields(tshark, f, &FIELDS);
                             let data = std::fs::read(f).unwrap();
                             let code = |c: Option<ChecksumStatus>| {
                                 c.map(|c| c.code().to_string()).unwrap_or_default()

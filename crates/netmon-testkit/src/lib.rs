@@ -284,3 +284,45 @@ pub fn hex(s: &str) -> Vec<u8> {
 pub fn to_hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
+
+/// One line per frame of `tshark -T fields` over `file`, as the pcap
+/// differential tests compare them: IPv4/TCP/UDP checksum checks on,
+/// defragmentation off, the first occurrence of each field, tab-separated
+/// and padded to one column per field (tshark drops trailing empty ones).
+/// A damaged file gives the frames tshark read before the damage.
+pub fn tshark_fields(tshark: &Path, file: &Path, fields: &[&str]) -> Vec<String> {
+    let out = std::process::Command::new(tshark)
+        .args(["-n", "-r"])
+        .arg(file)
+        .args([
+            "-o",
+            "tcp.check_checksum:TRUE",
+            "-o",
+            "udp.check_checksum:TRUE",
+            "-o",
+            "ip.check_checksum:TRUE",
+            "-o",
+            "ip.defragment:FALSE",
+            "-o",
+            "ipv6.defragment:FALSE",
+            "-T",
+            "fields",
+            "-E",
+            "header=n",
+            "-E",
+            "separator=/t",
+            "-E",
+            "occurrence=f",
+        ])
+        .args(fields.iter().flat_map(|f| ["-e", f]))
+        .output()
+        .expect("run tshark");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            let mut cols: Vec<&str> = l.split('\t').collect();
+            cols.resize(fields.len(), "");
+            cols.join("\t")
+        })
+        .collect()
+}

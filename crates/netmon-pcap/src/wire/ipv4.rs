@@ -2,7 +2,7 @@
 
 use std::net::Ipv4Addr;
 
-use super::{WireError, be16, err};
+use super::{WireError, err};
 use crate::dissect::ones_sum;
 
 /// An IPv4 option.
@@ -173,34 +173,23 @@ fn emit_option(o: &Ipv4Option, out: &mut Vec<u8>) {
 impl Ipv4Repr {
     /// Parses the header; the representation and the header's length.
     pub fn parse(b: &[u8]) -> Result<(Self, usize), WireError> {
-        let &vihl = b.first().ok_or(err("IPv4 header empty", 0))?;
-        if vihl >> 4 != 4 {
-            return Err(err("not IPv4", 0));
-        }
-        let ihl = usize::from(vihl & 0x0f) * 4;
-        if ihl < 20 {
-            return Err(err("IPv4 header length below 20", 0));
-        }
-        if b.len() < ihl {
-            return Err(err("IPv4 header cut short", b.len()));
-        }
-        let frag = be16(b, 6)?;
+        let v = super::Ipv4View::new_checked(b)?;
         Ok((
             Ipv4Repr {
-                tos: b[1],
-                total_len: be16(b, 2)?,
-                id: be16(b, 4)?,
-                dont_frag: frag & 0x4000 != 0,
-                more_frags: frag & 0x2000 != 0,
-                frag_offset: (frag & 0x1fff) * 8,
-                ttl: b[8],
-                protocol: b[9],
-                checksum: be16(b, 10)?,
-                src: Ipv4Addr::new(b[12], b[13], b[14], b[15]),
-                dst: Ipv4Addr::new(b[16], b[17], b[18], b[19]),
-                options: parse_options(&b[20..ihl], 20)?,
+                tos: v.tos(),
+                total_len: v.total_len(),
+                id: v.id(),
+                dont_frag: v.dont_frag(),
+                more_frags: v.more_frags(),
+                frag_offset: v.frag_offset(),
+                ttl: v.ttl(),
+                protocol: v.protocol(),
+                checksum: v.checksum(),
+                src: v.src(),
+                dst: v.dst(),
+                options: parse_options(v.options(), 20)?,
             },
-            ihl,
+            v.header_len(),
         ))
     }
 

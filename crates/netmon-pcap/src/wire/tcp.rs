@@ -1,7 +1,7 @@
 //! TCP with every option: MSS, window scale, SACK permitted, SACK blocks,
 //! timestamps, TCP Fast Open, MPTCP, and unknown ones kept.
 
-use super::{WireError, be16, be32, err};
+use super::{WireError, err};
 use crate::dissect::ones_sum;
 
 /// A TCP option.
@@ -141,28 +141,19 @@ fn emit_option(o: &TcpOption, out: &mut Vec<u8>) {
 impl TcpRepr {
     /// Parses the header; the representation and the header's length.
     pub fn parse(b: &[u8]) -> Result<(Self, usize), WireError> {
-        if b.len() < 20 {
-            return Err(err("TCP header cut short", b.len()));
-        }
-        let hlen = usize::from(b[12] >> 4) * 4;
-        if hlen < 20 {
-            return Err(err("TCP header length below 20", 12));
-        }
-        if b.len() < hlen {
-            return Err(err("TCP options cut short", b.len()));
-        }
+        let v = super::TcpView::new_checked(b)?;
         Ok((
             TcpRepr {
-                src_port: be16(b, 0)?,
-                dst_port: be16(b, 2)?,
-                seq: be32(b, 4)?,
-                ack: be32(b, 8)?,
-                flags: be16(b, 12)? & 0x0fff,
-                window: be16(b, 14)?,
-                urgent: be16(b, 18)?,
-                options: parse_options(&b[20..hlen], 20)?,
+                src_port: v.src_port(),
+                dst_port: v.dst_port(),
+                seq: v.seq(),
+                ack: v.ack(),
+                flags: v.flags(),
+                window: v.window(),
+                urgent: v.urgent(),
+                options: parse_options(v.options(), 20)?,
             },
-            hlen,
+            v.header_len(),
         ))
     }
 
