@@ -1,11 +1,13 @@
 //! Representations: parse(emit(r)) == r, and the headers of real captures
 //! (the tcpdump corpus) re-emit octet for octet.
 
-use netmon_pcap::SliceReader;
+use std::path::{Path, PathBuf};
+
 use netmon_pcap::transport::link;
 use netmon_pcap::wire::{
     ArpRepr, EthernetRepr, IcmpRepr, Ipv4Option, Ipv4Repr, TcpOption, TcpRepr, UdpRepr, VlanTag,
 };
+use netmon_pcap::{Packet, SliceReader};
 
 #[test]
 fn representations_round_trip() {
@@ -204,6 +206,27 @@ fn representations_round_trip() {
     assert!(Ipv4Repr::parse(&[0x46, 0, 0, 0]).is_err());
 }
 
+/// Every capture file of a corpus folder, read whole.
+fn captures(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| {
+            let path = e.unwrap().path();
+            std::fs::read(&path).ok().map(|d| (path, d))
+        })
+        .collect()
+}
+
+/// Their packets, as far as each file reads.
+fn packets(files: &[(PathBuf, Vec<u8>)]) -> impl Iterator<Item = (&Path, Packet<'_>)> {
+    files.iter().flat_map(|(path, data)| {
+        SliceReader::new(data)
+            .into_iter()
+            .flat_map(|r| r.map_while(Result::ok))
+            .map(move |p| (path.as_path(), p))
+    })
+}
+
 #[test]
 fn corpus_headers_re_emit_octet_for_octet() {
     let Some(dir) = netmon_testkit::corpus_file("pcap/tcpdump") else {
@@ -211,57 +234,49 @@ fn corpus_headers_re_emit_octet_for_octet() {
     };
     let (mut eth_n, mut ip_n, mut tcp_n) = (0, 0, 0);
     let (mut ip_same, mut tcp_same) = (0, 0);
-    for e in std::fs::read_dir(dir).unwrap() {
-        let path = e.unwrap().path();
-        let Ok(data) = std::fs::read(&path) else {
+    let files = captures(&dir);
+    for (path, p) in packets(&files) {
+        if p.link_type != link::ETHERNET {
+            continue;
+        }
+        let Ok((eth, off)) = EthernetRepr::parse(p.data) else {
             continue;
         };
-        let Ok(reader) = SliceReader::new(&data) else {
+        let mut o = Vec::new();
+        eth.emit(&mut o);
+        assert_eq!(&o[..], &p.data[..off], "{}", path.display());
+        eth_n += 1;
+        if eth.ethertype != 0x0800 {
+            continue;
+        }
+        let Ok((ip, ihl)) = Ipv4Repr::parse(&p.data[off..]) else {
             continue;
         };
-        for p in reader.map_while(Result::ok) {
-            if p.link_type != link::ETHERNET {
-                continue;
-            }
-            let Ok((eth, off)) = EthernetRepr::parse(p.data) else {
-                continue;
-            };
-            let mut o = Vec::new();
-            eth.emit(&mut o);
-            assert_eq!(&o[..], &p.data[..off], "{}", path.display());
-            eth_n += 1;
-            if eth.ethertype != 0x0800 {
-                continue;
-            }
-            let Ok((ip, ihl)) = Ipv4Repr::parse(&p.data[off..]) else {
-                continue;
-            };
-            ip_n += 1;
-            let mut o = Vec::new();
-            if ip.emit(&mut o).is_err() {
-                continue;
-            }
-            o[10..12].copy_from_slice(&p.data[off + 10..off + 12]); // checksum as captured
-            // Equal when the options are canonical.
-            if o[..] == p.data[off..off + ihl] {
-                ip_same += 1;
-            }
-            if ip.protocol != 6 || ip.frag_offset != 0 {
-                continue;
-            }
-            let seg = &p.data[off + ihl..];
-            let Ok((tcp, hlen)) = TcpRepr::parse(seg) else {
-                continue;
-            };
-            tcp_n += 1;
-            let mut o = Vec::new();
-            if tcp.emit(&mut o).is_err() {
-                continue;
-            }
-            o[16..18].copy_from_slice(&seg[16..18]); // checksum as captured
-            if o[..] == seg[..hlen] {
-                tcp_same += 1;
-            }
+        ip_n += 1;
+        let mut o = Vec::new();
+        if ip.emit(&mut o).is_err() {
+            continue;
+        }
+        o[10..12].copy_from_slice(&p.data[off + 10..off + 12]); // checksum as captured
+        // Equal when the options are canonical.
+        if o[..] == p.data[off..off + ihl] {
+            ip_same += 1;
+        }
+        if ip.protocol != 6 || ip.frag_offset != 0 {
+            continue;
+        }
+        let seg = &p.data[off + ihl..];
+        let Ok((tcp, hlen)) = TcpRepr::parse(seg) else {
+            continue;
+        };
+        tcp_n += 1;
+        let mut o = Vec::new();
+        if tcp.emit(&mut o).is_err() {
+            continue;
+        }
+        o[16..18].copy_from_slice(&seg[16..18]); // checksum as captured
+        if o[..] == seg[..hlen] {
+            tcp_same += 1;
         }
     }
     println!("re-emitted: Ethernet {eth_n} all; IPv4 {ip_same}/{ip_n}; TCP {tcp_same}/{tcp_n}");
@@ -288,88 +303,81 @@ fn corpus_link_ipv6_and_gre_headers_re_emit() {
         e.0 += 1;
         e.1 += usize::from(same);
     };
-    for e in std::fs::read_dir(dir).unwrap() {
-        let path = e.unwrap().path();
-        let Ok(data) = std::fs::read(&path) else {
-            continue;
-        };
-        let Ok(reader) = SliceReader::new(&data) else {
-            continue;
-        };
-        for p in reader.map_while(Result::ok) {
-            let d = p.data;
-            // The network layer: (ethertype, offset).
-            let net =
-                match p.link_type {
-                    link::ETHERNET => match EthernetRepr::parse(d) {
-                        Ok((eth, off)) if eth.ethertype <= 1500 => {
-                            if let Ok((llc, len)) = LlcRepr::parse(&d[off..]) {
-                                let mut o = Vec::new();
-                                llc.emit(&mut o).unwrap();
-                                count("LLC", o[..] == d[off..off + len]);
-                            }
-                            None
-                        }
-                        Ok((eth, off)) => Some((eth.ethertype, off)),
-                        Err(_) => None,
-                    },
-                    link::LINUX_SLL => SllRepr::parse(d).ok().map(|(s, len)| {
+    let files = captures(&dir);
+    for (_, p) in packets(&files) {
+        let d = p.data;
+        // The network layer: (ethertype, offset).
+        let net = match p.link_type {
+            link::ETHERNET => match EthernetRepr::parse(d) {
+                Ok((eth, off)) if eth.ethertype <= 1500 => {
+                    if let Ok((llc, len)) = LlcRepr::parse(&d[off..]) {
                         let mut o = Vec::new();
-                        s.emit(&mut o);
-                        count("SLL", o[..] == d[..len]);
-                        (s.protocol, len)
-                    }),
-                    link::LINUX_SLL2 => Sll2Repr::parse(d).ok().map(|(s, len)| {
-                        let mut o = Vec::new();
-                        s.emit(&mut o);
-                        count("SLL2", o[..] == d[..len]);
-                        (s.protocol, len)
-                    }),
-                    link::NULL | link::LOOP => NullRepr::parse(d, p.link_type == link::LOOP)
-                        .ok()
-                        .map(|(h, len)| {
-                            let mut o = Vec::new();
-                            h.emit(&mut o);
-                            count("null", o[..] == d[..len]);
-                            (if h.is_ipv6() { 0x86dd } else { 0x0800 }, len)
-                        }),
-                    _ => None,
-                };
-            let Some((ethertype, off)) = net else {
-                continue;
-            };
-            let l3 = &d[off..];
-            let (proto, l4) = match ethertype {
-                0x86dd => match Ipv6Repr::parse(l3) {
-                    Ok((ip, hlen)) => {
-                        let mut o = Vec::new();
-                        if ip.emit(&mut o).is_ok() {
-                            count(
-                                if ip.extensions.is_empty() {
-                                    "IPv6"
-                                } else {
-                                    "IPv6 with extensions"
-                                },
-                                o[..] == l3[..hlen],
-                            );
-                        }
-                        (ip.protocol, &l3[hlen..])
+                        llc.emit(&mut o).unwrap();
+                        count("LLC", o[..] == d[off..off + len]);
                     }
-                    Err(_) => continue,
-                },
-                0x0800 => match Ipv4Repr::parse(l3) {
-                    Ok((ip, hlen)) if ip.frag_offset == 0 => (ip.protocol, &l3[hlen..]),
-                    _ => continue,
-                },
-                _ => continue,
-            };
-            if proto == 47
-                && let Ok((gre, glen)) = GreRepr::parse(l4)
-            {
+                    None
+                }
+                Ok((eth, off)) => Some((eth.ethertype, off)),
+                Err(_) => None,
+            },
+            link::LINUX_SLL => SllRepr::parse(d).ok().map(|(s, len)| {
                 let mut o = Vec::new();
-                gre.emit(&mut o);
-                count("GRE", o[..] == l4[..glen]);
+                s.emit(&mut o);
+                count("SLL", o[..] == d[..len]);
+                (s.protocol, len)
+            }),
+            link::LINUX_SLL2 => Sll2Repr::parse(d).ok().map(|(s, len)| {
+                let mut o = Vec::new();
+                s.emit(&mut o);
+                count("SLL2", o[..] == d[..len]);
+                (s.protocol, len)
+            }),
+            link::NULL | link::LOOP => {
+                NullRepr::parse(d, p.link_type == link::LOOP)
+                    .ok()
+                    .map(|(h, len)| {
+                        let mut o = Vec::new();
+                        h.emit(&mut o);
+                        count("null", o[..] == d[..len]);
+                        (if h.is_ipv6() { 0x86dd } else { 0x0800 }, len)
+                    })
             }
+            _ => None,
+        };
+        let Some((ethertype, off)) = net else {
+            continue;
+        };
+        let l3 = &d[off..];
+        let (proto, l4) = match ethertype {
+            0x86dd => match Ipv6Repr::parse(l3) {
+                Ok((ip, hlen)) => {
+                    let mut o = Vec::new();
+                    if ip.emit(&mut o).is_ok() {
+                        count(
+                            if ip.extensions.is_empty() {
+                                "IPv6"
+                            } else {
+                                "IPv6 with extensions"
+                            },
+                            o[..] == l3[..hlen],
+                        );
+                    }
+                    (ip.protocol, &l3[hlen..])
+                }
+                Err(_) => continue,
+            },
+            0x0800 => match Ipv4Repr::parse(l3) {
+                Ok((ip, hlen)) if ip.frag_offset == 0 => (ip.protocol, &l3[hlen..]),
+                _ => continue,
+            },
+            _ => continue,
+        };
+        if proto == 47
+            && let Ok((gre, glen)) = GreRepr::parse(l4)
+        {
+            let mut o = Vec::new();
+            gre.emit(&mut o);
+            count("GRE", o[..] == l4[..glen]);
         }
     }
     println!("re-emitted (identical/parsed): {n:?}");
@@ -399,108 +407,101 @@ fn views_agree_with_representations_and_the_dissector() {
     };
     let mut n = [0usize; 5];
     let mut same = 0;
-    for e in std::fs::read_dir(dir).unwrap() {
-        let Ok(data) = std::fs::read(e.unwrap().path()) else {
+    let files = captures(&dir);
+    for (_, p) in packets(&files) {
+        if p.link_type != link::ETHERNET {
+            continue;
+        }
+        for cut in 0..p.data.len().min(80) {
+            let _ =
+                EthernetView::new_checked(&p.data[..cut]).map(|v| (v.payload(), v.tags().count()));
+        }
+        let Ok(eth) = EthernetView::new_checked(p.data) else {
             continue;
         };
-        let Ok(reader) = SliceReader::new(&data) else {
-            continue;
+        assert_eq!(eth.to_repr(), EthernetRepr::parse(p.data).unwrap().0);
+        let f = dissect_frame(p.link_type, p.data, p.orig_len as usize);
+        assert_eq!(Some(eth.src()), f.eth_src);
+        n[0] += 1;
+        let (proto, l4, pseudo_v4) = match eth.ethertype() {
+            0x0800 => {
+                let Ok(ip) = Ipv4View::new_checked(eth.payload()) else {
+                    continue;
+                };
+                // (The representation refuses damaged options the view
+                // does not read.)
+                if let Ok(r) = ip.to_repr() {
+                    assert_eq!(
+                        (ip.src(), ip.dst(), ip.ttl(), ip.id(), ip.frag_offset()),
+                        (r.src, r.dst, r.ttl, r.id, r.frag_offset)
+                    );
+                }
+                // (Wireshark's rules drop a header whose lengths
+                // contradict each other: compared where it is kept.)
+                if f.ip_src.is_some() {
+                    assert_eq!((Some(ip.src()), Some(ip.dst())), (f.ip_src, f.ip_dst));
+                    same += 1;
+                }
+                n[1] += 1;
+                if ip.frag_offset() != 0 {
+                    continue;
+                }
+                (ip.protocol(), ip.payload(), true)
+            }
+            0x86dd => {
+                let Ok(ip) = Ipv6View::new_checked(eth.payload()) else {
+                    continue;
+                };
+                if f.ipv6_src.is_some() {
+                    assert_eq!((Some(ip.src()), Some(ip.dst())), (f.ipv6_src, f.ipv6_dst));
+                    same += 1;
+                }
+                if let Ok(r) = ip.to_repr() {
+                    assert_eq!(
+                        (r.src, r.hop_limit, r.flow_label),
+                        (ip.src(), ip.hop_limit(), ip.flow_label())
+                    );
+                }
+                n[2] += 1;
+                (ip.next_header(), ip.payload(), false)
+            }
+            _ => continue,
         };
-        for p in reader.map_while(Result::ok) {
-            if p.link_type != link::ETHERNET {
-                continue;
-            }
-            for cut in 0..p.data.len().min(80) {
-                let _ = EthernetView::new_checked(&p.data[..cut])
-                    .map(|v| (v.payload(), v.tags().count()));
-            }
-            let Ok(eth) = EthernetView::new_checked(p.data) else {
-                continue;
-            };
-            assert_eq!(eth.to_repr(), EthernetRepr::parse(p.data).unwrap().0);
-            let f = dissect_frame(p.link_type, p.data, p.orig_len as usize);
-            assert_eq!(Some(eth.src()), f.eth_src);
-            n[0] += 1;
-            let (proto, l4, pseudo_v4) = match eth.ethertype() {
-                0x0800 => {
-                    let Ok(ip) = Ipv4View::new_checked(eth.payload()) else {
-                        continue;
-                    };
-                    // (The representation refuses damaged options the view
-                    // does not read.)
-                    if let Ok(r) = ip.to_repr() {
+        match proto {
+            6 => {
+                if let Ok(t) = TcpView::new_checked(l4) {
+                    let r = t.to_repr().ok();
+                    if let Some(r) = r {
                         assert_eq!(
-                            (ip.src(), ip.dst(), ip.ttl(), ip.id(), ip.frag_offset()),
-                            (r.src, r.dst, r.ttl, r.id, r.frag_offset)
+                            (t.src_port(), t.seq(), t.flags()),
+                            (r.src_port, r.seq, r.flags)
                         );
                     }
-                    // (Wireshark's rules drop a header whose lengths
-                    // contradict each other: compared where it is kept.)
-                    if f.ip_src.is_some() {
-                        assert_eq!((Some(ip.src()), Some(ip.dst())), (f.ip_src, f.ip_dst));
-                        same += 1;
-                    }
-                    n[1] += 1;
-                    if ip.frag_offset() != 0 {
-                        continue;
-                    }
-                    (ip.protocol(), ip.payload(), true)
-                }
-                0x86dd => {
-                    let Ok(ip) = Ipv6View::new_checked(eth.payload()) else {
-                        continue;
-                    };
-                    if f.ipv6_src.is_some() {
-                        assert_eq!((Some(ip.src()), Some(ip.dst())), (f.ipv6_src, f.ipv6_dst));
-                        same += 1;
-                    }
-                    if let Ok(r) = ip.to_repr() {
+                    if pseudo_v4 && f.tcp_src_port.is_some() {
                         assert_eq!(
-                            (r.src, r.hop_limit, r.flow_label),
-                            (ip.src(), ip.hop_limit(), ip.flow_label())
+                            (Some(t.src_port()), Some(t.ack()), Some(t.flags())),
+                            (f.tcp_src_port, f.tcp_ack, f.tcp_flags)
                         );
                     }
-                    n[2] += 1;
-                    (ip.next_header(), ip.payload(), false)
+                    n[3] += 1;
                 }
-                _ => continue,
-            };
-            match proto {
-                6 => {
-                    if let Ok(t) = TcpView::new_checked(l4) {
-                        let r = t.to_repr().ok();
-                        if let Some(r) = r {
-                            assert_eq!(
-                                (t.src_port(), t.seq(), t.flags()),
-                                (r.src_port, r.seq, r.flags)
-                            );
-                        }
-                        if pseudo_v4 && f.tcp_src_port.is_some() {
-                            assert_eq!(
-                                (Some(t.src_port()), Some(t.ack()), Some(t.flags())),
-                                (f.tcp_src_port, f.tcp_ack, f.tcp_flags)
-                            );
-                        }
-                        n[3] += 1;
-                    }
-                }
-                17 => {
-                    if let Ok(u) = UdpView::new_checked(l4) {
-                        assert_eq!(u.to_repr(), UdpRepr::parse(l4).unwrap().0);
-                        // (Where the dissector reached the outer UDP.)
-                        if f.udp_src_port.is_some() {
-                            assert_eq!(Some((u.src_port(), u.dst_port())), f.udp_ports());
-                        }
-                        n[4] += 1;
-                    }
-                }
-                1 | 58 => {
-                    if let Ok(i) = IcmpView::new_checked(l4) {
-                        assert_eq!(i.to_repr(), IcmpRepr::parse(l4).unwrap().0);
-                    }
-                }
-                _ => {}
             }
+            17 => {
+                if let Ok(u) = UdpView::new_checked(l4) {
+                    assert_eq!(u.to_repr(), UdpRepr::parse(l4).unwrap().0);
+                    // (Where the dissector reached the outer UDP.)
+                    if f.udp_src_port.is_some() {
+                        assert_eq!(Some((u.src_port(), u.dst_port())), f.udp_ports());
+                    }
+                    n[4] += 1;
+                }
+            }
+            1 | 58 => {
+                if let Ok(i) = IcmpView::new_checked(l4) {
+                    assert_eq!(i.to_repr(), IcmpRepr::parse(l4).unwrap().0);
+                }
+            }
+            _ => {}
         }
     }
     println!(

@@ -3,7 +3,6 @@
 //! streaming reader, conversations, and the two-sided correlation.
 
 use std::fs::File;
-use std::io::BufReader;
 
 use numpy::IntoPyArray;
 use pyo3::prelude::*;
@@ -23,12 +22,11 @@ fn file_err(py: Python<'_>, path: &str, e: &FileError) -> PyErr {
     err
 }
 
-fn open(py: Python<'_>, path: &str) -> PyResult<StreamReader<BufReader<File>>> {
+fn open(py: Python<'_>, path: &str) -> PyResult<StreamReader<File>> {
     let f = File::open(path)
         .map_err(|e| pyo3::exceptions::PyOSError::new_err(format!("{path}: {e}")))?;
-    // StreamReader reads in 64 KiB refills itself; BufReader adds nothing
-    // but keeps the type the same for small reads.
-    StreamReader::new(BufReader::with_capacity(0, f)).map_err(|e| file_err(py, path, &e))
+    // StreamReader reads in 64 KiB refills itself.
+    StreamReader::new(f).map_err(|e| file_err(py, path, &e))
 }
 
 /// The damage that ended a reading: its text and byte offset.
@@ -262,7 +260,7 @@ pub(crate) fn pcap_columns<'py>(
 /// `data` (the captured octets).
 #[pyclass(unsendable)]
 pub(crate) struct PacketIter {
-    reader: StreamReader<BufReader<File>>,
+    reader: StreamReader<File>,
     path: String,
     fields: Fields,
 }
@@ -310,8 +308,9 @@ impl PacketIter {
         d.set_item("ip_dst", dst.map(|a| a.to_string()))?;
         d.set_item("ip_proto", f.ip_proto.map(|p| p.0))?;
         d.set_item("ip_ttl", f.ip_ttl)?;
-        d.set_item("src_port", ports(f).0)?;
-        d.set_item("dst_port", ports(f).1)?;
+        let (sp, dp) = ports(f);
+        d.set_item("src_port", sp)?;
+        d.set_item("dst_port", dp)?;
         d.set_item("tcp_flags", f.tcp_flags)?;
         d.set_item("tcp_seq", f.tcp_seq)?;
         d.set_item("tcp_ack", f.tcp_ack)?;

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from typing import Any, Dict, Iterator, List, Union
+from typing import Any, Dict, Iterator, Union
 
 from netmon import _netmon
 from netmon._netmon import DecodeError
@@ -56,7 +56,7 @@ def _pandas():
         return None
 
 
-def _damage(path: PathLike, error, errors: str) -> None:
+def _damage(error, errors: str) -> None:
     if error is None:
         return
     message, offset = error
@@ -99,7 +99,7 @@ def read(
         raise ValueError("errors must be 'warn', 'raise' or 'ignore'")
     cols: Dict[str, Any] = _netmon.pcap_columns(os.fspath(path), checksums)
     error = cols.pop("error")
-    _damage(path, error, errors)
+    _damage(error, errors)
     pd = _pandas() if as_pandas is not False else None
     if as_pandas and pd is None:
         raise ImportError("pandas is needed for as_pandas=True")
@@ -142,7 +142,7 @@ def flows(path: PathLike, *, max_flows: int = 1_000_000, errors: str = "warn"):
     retransmissions and sequence gaps. ``errors`` as for :func:`read`.
     """
     rows, error = _netmon.pcap_flows(os.fspath(path), max_flows)
-    _damage(path, error, errors)
+    _damage(error, errors)
     pd = _pandas()
     return pd.DataFrame(rows) if pd is not None else rows
 
