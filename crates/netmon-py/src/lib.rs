@@ -18,6 +18,7 @@ use pyo3::prelude::*;
 use netmon_core::{Error as CoreError, Timestamp};
 
 mod pcap;
+mod t4;
 
 create_exception!(
     _netmon,
@@ -100,5 +101,12 @@ fn _netmon(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(pcap::pcap_correlate, m)?)?;
     m.add_function(wrap_pyfunction!(pcap::pcap_synth_two_sided, m)?)?;
     m.add_class::<pcap::PacketIter>()?;
+    m.add_function(wrap_pyfunction!(t4::t4_read, m)?)?;
+    m.add_function(wrap_pyfunction!(t4::t4_info, m)?)?;
+    m.add_function(wrap_pyfunction!(t4::t4_apply_calcs, m)?)?;
+    m.add_function(wrap_pyfunction!(t4::t4_instances, m)?)?;
+    m.add_function(wrap_pyfunction!(t4::t4_metrics_text, m)?)?;
+    m.add_function(wrap_pyfunction!(t4::t4_write, m)?)?;
+    m.add_function(wrap_pyfunction!(t4::t4_synth, m)?)?;
     Ok(())
 }

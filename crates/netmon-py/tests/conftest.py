@@ -7,6 +7,8 @@ needs it is skipped with the reason; under CI (CI=true) it fails instead.
 
 import os
 import pathlib
+import threading
+import time
 
 import pytest
 
@@ -36,3 +38,25 @@ def corpus():
         pytest.skip(reason)
 
     return find
+
+
+def inside_call_iterations(call) -> int:
+    """Iterations a Python loop in this thread makes in the middle three
+    fifths of the time another thread spends inside ``call``: none when
+    ``call`` holds the GIL throughout (the loop can only slip in at the
+    edges, within one switch interval)."""
+    span = {}
+
+    def run():
+        span["start"] = time.perf_counter()
+        call()
+        span["end"] = time.perf_counter()
+
+    worker = threading.Thread(target=run)
+    stamps = []
+    worker.start()
+    while worker.is_alive():
+        stamps.append(time.perf_counter())
+    worker.join()
+    margin = (span["end"] - span["start"]) / 5
+    return sum(1 for s in stamps if span["start"] + margin < s < span["end"] - margin)

@@ -10,7 +10,7 @@ import pytest
 
 import netmon
 import netmon.pcap
-from conftest import in_ci
+from conftest import in_ci, inside_call_iterations
 
 
 def tshark():
@@ -139,3 +139,11 @@ def test_correlate_generated_captures(tmp_path):
     assert s["response_lost"] == truth["snmp_response_lost"]
     assert s["resends"] == truth["snmp_request_lost"]
     assert s["answered"] == 20 - truth["snmp_response_lost"]
+
+
+def test_the_gil_is_released_while_reading(tmp_path):
+    a, _, _ = netmon.pcap.synth_two_sided(segments=30_000)
+    path = tmp_path / "big.pcap"
+    path.write_bytes(a)
+    n = inside_call_iterations(lambda: netmon.pcap.read(path, as_pandas=False))
+    assert n > 100, f"only {n} Python iterations ran during pcap.read"

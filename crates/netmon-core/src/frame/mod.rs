@@ -123,6 +123,10 @@ impl ColumnStats {
     }
 }
 
+/// A frame taken apart by [`Frame::into_parts`]: the index (ns), the
+/// named columns in order, the tags.
+pub type FrameParts = (Vec<i64>, Vec<(String, Vec<f64>)>, Tags);
+
 /// A columnar, time-indexed table of `f64` series with named columns.
 ///
 /// * Rows are samples; the index holds one [`Timestamp`] per row (stored as
@@ -495,6 +499,23 @@ impl Frame {
             self.columns[i][before..].copy_from_slice(values);
         }
         self.tags.fill_from(&other.tags);
+    }
+
+    /// Takes the frame apart: the index, the named columns in column
+    /// order, and the tags. Consumers that hand the values on (to NumPy,
+    /// to Arrow) move them out instead of copying.
+    ///
+    /// ```
+    /// use netmon_core::Frame;
+    /// let f = Frame::from_columns(vec![0, 1], [("a", vec![1.0, 2.0])])?;
+    /// let (index, columns, _tags) = f.into_parts();
+    /// assert_eq!(index, [0, 1]);
+    /// assert_eq!(columns, [("a".to_string(), vec![1.0, 2.0])]);
+    /// # Ok::<(), netmon_core::Error>(())
+    /// ```
+    pub fn into_parts(self) -> FrameParts {
+        let columns = self.names.into_iter().zip(self.columns).collect();
+        (self.index, columns, self.tags)
     }
 
     /// Bytes held by the index and the values (names and tags not counted).

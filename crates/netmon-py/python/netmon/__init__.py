@@ -1,13 +1,14 @@
 """netmon: network and telecom monitoring with a Rust core.
 
-The package grows with the Rust crates. ``netmon.pcap`` reads packet
-captures into DataFrames, streams them, lists conversations and
-correlates two captures of the same traffic; ``netmon.t4`` (T4
-statistics) and ``netmon.snmp`` follow. The error hierarchy and timestamp
+The package grows with the Rust crates. ``netmon.t4`` reads, merges,
+calculates and writes OpenVMS T4 statistics (with the SMSC metric sets
+in ``netmon.t4.metrics``); ``netmon.pcap`` reads packet captures into
+DataFrames, streams them, lists conversations and correlates two
+captures of the same traffic; ``netmon.snmp`` follows. The error hierarchy and timestamp
 helpers here are shared by all of them.
 """
 
-from netmon import pcap
+from netmon import pcap, t4
 from netmon._netmon import (
     DecodeError,
     Error,
@@ -29,4 +30,5 @@ __all__ = [
     "format_timestamp",
     "parse_timestamp",
     "pcap",
+    "t4",
 ]

@@ -40,6 +40,53 @@ def pcap_synth_two_sided(
 ) -> Tuple[bytes, bytes, Dict[str, int]]:
     """Two generated captures with known losses, and the truth."""
 
+def t4_read(
+    sources: List[Any],
+    system: Optional[str] = None,
+    merge: str = "union",
+    tolerance: Optional[float] = None,
+    max_issues: int = 1000,
+) -> Dict[str, Any]:
+    """T4 files (paths, zip archives, (name, bytes)) read and merged: index, names, a (columns, rows) block, files, failed."""
+
+def t4_info(path: str) -> Dict[str, Any]:
+    """What one T4 file holds."""
+
+def t4_apply_calcs(
+    index: Any,
+    names: List[str],
+    values: Any,
+    calc: str,
+    is_path: bool,
+    compat: bool = False,
+    constants: Optional[Dict[str, float]] = None,
+    interval: Optional[float] = None,
+    overwrite: bool = False,
+) -> Dict[str, Any]:
+    """A calc file evaluated over a (columns, rows) block: the columns written, warnings, divisions by zero."""
+
+def t4_instances(names: List[str]) -> Dict[str, Any]:
+    """The SMSC metric instances found among column names."""
+
+def t4_metrics_text(names: List[str], classes: List[str]) -> str:
+    """The calc text of the SMSC metric classes for the instances found."""
+
+def t4_write(
+    format: str,
+    index: Any,
+    names: List[str],
+    values: Any,
+    integer: List[bool],
+    path: Optional[str] = None,
+    system: Optional[str] = None,
+    node: Optional[str] = None,
+    first_line: Optional[str] = None,
+) -> Optional[str]:
+    """Plain CSV or T4 Format 2 to a path, or the text."""
+
+def t4_synth(source: str, output: str, size: int) -> Tuple[int, int]:
+    """The benchmarks' deterministic large T4 file: (rows, bytes)."""
+
 class PacketIter(Iterator[Dict[str, Any]]):
     def __init__(self, path: str) -> None: ...
     def __iter__(self) -> "PacketIter": ...
