@@ -2,13 +2,13 @@
 //! while files are read and merged), what a file holds, calc files and the
 //! SMSC metric sets evaluated over NumPy columns, and the two writers.
 //!
-//! Values cross the boundary as one C-ordered `(columns, rows)` float64
-//! array: pandas takes its transpose as a single block without a copy.
+//! Values leave as one float64 NumPy array per column that owns the Rust
+//! buffer (no copy); they come in as one `(columns, rows)` array.
 
 use std::collections::HashMap;
 use std::time::Duration;
 
-use numpy::{IntoPyArray, PyArrayMethods, PyReadonlyArray1, PyReadonlyArray2};
+use numpy::{IntoPyArray, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
@@ -98,28 +98,19 @@ fn is_zip(path: &str) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
 }
 
-/// Columns moved into one `(columns, rows)` buffer, each source column
-/// freed once copied: the resident peak stays near one frame.
-fn block(rows: usize, columns: Vec<(String, Vec<f64>)>) -> (Vec<String>, Vec<f64>) {
+/// Columns handed to NumPy as they are: each array owns its Rust buffer,
+/// so nothing is copied and the memory peak stays one frame.
+fn arrays<'py>(
+    py: Python<'py>,
+    columns: Vec<(String, Vec<f64>)>,
+) -> PyResult<(Vec<String>, Bound<'py, PyList>)> {
     let mut names = Vec::with_capacity(columns.len());
-    let mut values = Vec::with_capacity(rows * columns.len());
-    for (name, column) in columns {
-        values.extend_from_slice(&column);
-        drop(column);
+    let list = PyList::empty(py);
+    for (name, values) in columns {
+        list.append(values.into_pyarray(py))?;
         names.push(name);
     }
-    (names, values)
-}
-
-/// A 2-D `(columns, rows)` array over a buffer, without a copy.
-fn array2<'py>(
-    py: Python<'py>,
-    values: Vec<f64>,
-    columns: usize,
-    rows: usize,
-) -> PyResult<Bound<'py, PyAny>> {
-    let flat = values.into_pyarray(py);
-    Ok(flat.reshape([columns, rows])?.into_any())
+    Ok((names, list))
 }
 
 fn layout_name(l: Layout) -> &'static str {
@@ -227,8 +218,8 @@ fn failure<'py>(py: Python<'py>, e: &T4Error) -> PyResult<Bound<'py, PyAny>> {
 /// Reads T4 files (paths, zip archives, bytes) and merges them into one
 /// frame: `union` (t4Monitor's outer union, first file wins) or `nearest`
 /// (samples within `tolerance` seconds share a row). One file is returned
-/// as read. Returns `index` (int64 ns), `names`, `values` (a
-/// `(columns, rows)` float64 array), `integer` (per column: written as
+/// as read. Returns `rows`, `index` (int64 ns), `names`, `columns` (one
+/// float64 array per name), `integer` (per column: written as
 /// integers), `files` (what each file holds), `failed` (the inputs that
 /// could not be read) and the merged `system` and `node`.
 #[pyfunction]
@@ -319,11 +310,11 @@ pub(crate) fn t4_read<'py>(
         .iter()
         .map(|(n, _)| kinds.get(n) == Some(&ValueKind::Integer))
         .collect();
-    let width = columns.len();
-    let (names, values) = py.detach(|| block(rows, columns));
+    let (names, values) = arrays(py, columns)?;
+    d.set_item("rows", rows)?;
     d.set_item("index", index.into_pyarray(py))?;
     d.set_item("names", names)?;
-    d.set_item("values", array2(py, values, width, rows)?)?;
+    d.set_item("columns", values)?;
     d.set_item("integer", integer)?;
     d.set_item("system", tags.system)?;
     d.set_item("node", tags.node)?;
@@ -363,7 +354,7 @@ fn frame_from(
 }
 
 /// Evaluates a calc file (its text, or a path) over the columns. Returns
-/// the columns written (`names`, `values` as `(columns, rows)`),
+/// the columns written (`names`, `columns`: one array each),
 /// `warnings` as `(kind, line, name, text)` and `divisions_by_zero`.
 #[pyfunction]
 #[pyo3(signature = (index, names, values, calc, is_path, compat=false, constants=None, interval=None, overwrite=false))]
@@ -400,9 +391,8 @@ pub(crate) fn t4_apply_calcs<'py>(
     for (k, v) in constants.unwrap_or_default() {
         ctx = ctx.constant(k.trim_start_matches('$'), v);
     }
-    let (report, names, values, rows) = py.detach(move || {
+    let (report, columns) = py.detach(move || {
         let report = calc.apply(&mut frame, &ctx);
-        let rows = frame.len();
         let (_, columns, _) = frame.into_parts();
         let mut wanted: HashMap<&str, usize> = HashMap::new();
         for (i, n) in report.added.iter().enumerate() {
@@ -414,11 +404,11 @@ pub(crate) fn t4_apply_calcs<'py>(
                 picked[i] = Some((n, c));
             }
         }
-        let (names, values) = block(rows, picked.into_iter().flatten().collect());
-        (report, names, values, rows)
+        (report, picked.into_iter().flatten().collect::<Vec<_>>())
     });
+    let (names, values) = arrays(py, columns)?;
     let d = PyDict::new(py);
-    d.set_item("values", array2(py, values, names.len(), rows)?)?;
+    d.set_item("columns", values)?;
     d.set_item("names", names)?;
     let warnings = PyList::empty(py);
     for w in &report.warnings {

@@ -44,8 +44,8 @@ def test_corpus_shapes_and_info(corpus, name):
     assert df.index.name == "Sample Time"
     assert isinstance(df.index, pd.DatetimeIndex)
     assert all(dt == np.float64 for dt in df.dtypes)
-    # One float64 block handed over as is: no per-column arrays.
-    assert len(df._mgr.blocks) == 1
+    # The reader's buffers handed over as they are: one per column.
+    assert len(df._mgr.blocks) == columns
     i = t4.info(path)
     assert (i.rows, i.columns, i.layout, i.blocks) == (rows, columns, layout, 1)
     assert i.start == df.index[0].to_pydatetime()

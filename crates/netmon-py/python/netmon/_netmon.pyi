@@ -47,7 +47,7 @@ def t4_read(
     tolerance: Optional[float] = None,
     max_issues: int = 1000,
 ) -> Dict[str, Any]:
-    """T4 files (paths, zip archives, (name, bytes)) read and merged: index, names, a (columns, rows) block, files, failed."""
+    """T4 files (paths, zip archives, (name, bytes)) read and merged: rows, index, names, columns (one array each), files, failed."""
 
 def t4_info(path: str) -> Dict[str, Any]:
     """What one T4 file holds."""
@@ -63,7 +63,7 @@ def t4_apply_calcs(
     interval: Optional[float] = None,
     overwrite: bool = False,
 ) -> Dict[str, Any]:
-    """A calc file evaluated over a (columns, rows) block: the columns written, warnings, divisions by zero."""
+    """A calc file evaluated over a (columns, rows) block: the columns written (names, columns), warnings, divisions by zero."""
 
 def t4_instances(names: List[str]) -> Dict[str, Any]:
     """The SMSC metric instances found among column names."""

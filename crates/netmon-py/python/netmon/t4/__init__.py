@@ -7,10 +7,10 @@ netmon's Rust reader.
 
 ``read`` returns a pandas DataFrame: a ``DatetimeIndex`` named
 ``Sample Time`` (the stamps as written, no time zone), one float64
-column per T4 column, NaN where a cell is empty or ``NA``. The values are
-one NumPy block handed to pandas without per-cell Python objects, and
-the files are read and merged with the GIL released (several files in
-parallel). Without pandas, or with ``as_pandas=False``, the result is a
+column per T4 column, NaN where a cell is empty or ``NA``. Each column is
+the Rust reader's own buffer handed to NumPy and pandas without a copy
+(no per-cell Python object, memory one frame), and the files are read
+and merged with the GIL released (several files in parallel). Without pandas, or with ``as_pandas=False``, the result is a
 dict of NumPy arrays: ``"Sample Time"`` (``datetime64[ns]``) then one
 array per column.
 
@@ -232,22 +232,24 @@ def read(
         "files": [{k: v for k, v in f.items() if k != "issues"} for f in r["files"]],
     }
     index = r["index"].view("datetime64[ns]")
-    values = r["values"]
     pd = _pandas() if as_pandas is not False else None
     if as_pandas and pd is None:
         raise ImportError("pandas is needed for as_pandas=True")
     if pd is None:
         out: Dict[str, Any] = {"Sample Time": index}
-        for i, name in enumerate(names):
-            out[name] = values[i]
+        out.update(zip(names, r["columns"]))
         return out
-    df = pd.DataFrame(
-        values.T,
-        index=pd.DatetimeIndex(index, name="Sample Time"),
-        columns=pd.Index(names, dtype=object),
-        copy=False,
-    )
+    df = _dataframe(pd, names, r["columns"], pd.DatetimeIndex(index, name="Sample Time"))
     df.attrs["netmon"] = meta
+    return df
+
+
+def _dataframe(pd, names: List[str], columns: List[np.ndarray], index):
+    """A DataFrame over the arrays themselves (pandas keeps one block per
+    column rather than copying them into one)."""
+    df = pd.DataFrame(dict(zip(names, columns)), index=index, copy=False)
+    if not names:
+        df = pd.DataFrame(index=index)
     return df
 
 
@@ -364,15 +366,11 @@ def _evaluate(data, text: str, is_path: bool, compat: bool, constants, interval,
 def _added_frame(data, r):
     """The evaluated columns alone, indexed like ``data``."""
     if _is_frame(data):
-        pd = _pandas()
-        return pd.DataFrame(
-            r["values"].T, index=data.index, columns=pd.Index(r["names"], dtype=object), copy=False
-        )
+        return _dataframe(_pandas(), r["names"], r["columns"], data.index)
     out: Dict[str, Any] = {}
     if "Sample Time" in data:
         out["Sample Time"] = data["Sample Time"]
-    for i, name in enumerate(r["names"]):
-        out[name] = r["values"][i]
+    out.update(zip(r["names"], r["columns"]))
     return out
 
 
