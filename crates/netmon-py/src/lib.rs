@@ -18,6 +18,7 @@ use pyo3::prelude::*;
 use netmon_core::{Error as CoreError, Timestamp};
 
 mod pcap;
+mod snmp;
 mod t4;
 
 create_exception!(
@@ -108,5 +109,9 @@ fn _netmon(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(t4::t4_metrics_text, m)?)?;
     m.add_function(wrap_pyfunction!(t4::t4_write, m)?)?;
     m.add_function(wrap_pyfunction!(t4::t4_synth, m)?)?;
+    m.add_function(wrap_pyfunction!(snmp::snmp_decode, m)?)?;
+    m.add_class::<snmp::SnmpClient>()?;
+    m.add_class::<snmp::SnmpAgent>()?;
+    m.add_class::<snmp::SnmpTrapReceiver>()?;
     Ok(())
 }
