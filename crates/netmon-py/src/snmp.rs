@@ -550,12 +550,15 @@ fn resolve(host: &str, port: u16) -> PyResult<SocketAddr> {
 pub(crate) struct SnmpClient {
     inner: Arc<tokio::sync::Mutex<Client>>,
     target: SocketAddr,
+    /// For a blocking client: its own single-threaded runtime, driven by
+    /// the calling thread (no hand-over to the I/O thread per answer).
+    own: Option<tokio::runtime::Runtime>,
 }
 
 #[pymethods]
 impl SnmpClient {
     #[new]
-    #[pyo3(signature = (host, port=161, version="2c", community="public", user=None, timeout=1.0, retries=5, transport="udp"))]
+    #[pyo3(signature = (host, port=161, version="2c", community="public", user=None, timeout=1.0, retries=5, transport="udp", blocking=false))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -567,6 +570,7 @@ impl SnmpClient {
         timeout: f64,
         retries: u32,
         transport: &str,
+        blocking: bool,
     ) -> PyResult<Self> {
         let version = match version {
             "1" | "v1" => Version::V1,
@@ -596,7 +600,20 @@ impl SnmpClient {
             ..RetryPolicy::default()
         };
         let target = resolve(host, port)?;
-        let rt = runtime()?;
+        let own = if blocking {
+            Some(
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .map_err(|e| PyRuntimeError::new_err(format!("tokio runtime: {e}")))?,
+            )
+        } else {
+            None
+        };
+        let rt = match &own {
+            Some(rt) => rt,
+            None => runtime()?,
+        };
         let tcp = match transport {
             "udp" => false,
             "tcp" => true,
@@ -620,6 +637,7 @@ impl SnmpClient {
         Ok(SnmpClient {
             inner: Arc::new(tokio::sync::Mutex::new(client)),
             target,
+            own,
         })
     }
 
@@ -643,7 +661,10 @@ impl SnmpClient {
         varbinds: Option<Bound<'_, PyList>>,
     ) -> PyResult<Py<PyAny>> {
         let op = make_op(op, &oids, a, b, columns, varbinds)?;
-        let rt = runtime()?;
+        let rt = match &self.own {
+            Some(rt) => rt,
+            None => runtime()?,
+        };
         let inner = self.inner.clone();
         let outcome = py.detach(|| rt.block_on(perform(&inner, op)));
         outcome_result(py, outcome)
@@ -664,6 +685,11 @@ impl SnmpClient {
         columns: Option<Vec<u32>>,
         varbinds: Option<Bound<'_, PyList>>,
     ) -> PyResult<()> {
+        if self.own.is_some() {
+            return Err(PyRuntimeError::new_err(
+                "a blocking client cannot start asynchronous requests",
+            ));
+        }
         let op = make_op(op, &oids, a, b, columns, varbinds)?;
         let rt = runtime()?;
         let inner = self.inner.clone();

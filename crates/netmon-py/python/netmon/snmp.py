@@ -168,6 +168,8 @@ def _raise(e: BaseException):
 
 
 class _Base:
+    _blocking = False
+
     def __init__(
         self,
         host: str,
@@ -181,7 +183,15 @@ class _Base:
         transport: str = "udp",
     ):
         self._c = _netmon.SnmpClient(
-            host, port, str(version), community, user._spec() if user else None, timeout, retries, transport
+            host,
+            port,
+            str(version),
+            community,
+            user._spec() if user else None,
+            timeout,
+            retries,
+            transport,
+            self._blocking,
         )
 
     @property
@@ -201,8 +211,12 @@ class Client(_Base):
     :class:`User`; the security level follows its keys). ``timeout`` is
     the wait for each attempt in seconds, ``retries`` the resends after
     the first (net-snmp's ``-t`` and ``-r``). v3 discovery, time-window
-    resynchronisation and retries happen inside.
+    resynchronisation and retries happen inside. The calling thread does
+    the I/O itself (the GIL released); one client serves one thread at a
+    time.
     """
+
+    _blocking = True
 
     def _call(self, op, oids, a=0, b=0, columns=None, varbinds=None):
         try:
