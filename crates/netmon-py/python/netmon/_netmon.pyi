@@ -1,4 +1,4 @@
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 __version__: str
 
@@ -9,10 +9,20 @@ class Error(Exception):
     column: Optional[int]
     offset: Optional[int]
 
-class ParseError(Error): ...
+class ParseError(Error):
+    file: Optional[str]
+
 class DecodeError(Error): ...
-class SnmpError(Error): ...
-class TimeoutError(Error): ...
+
+class SnmpError(Error):
+    status: Optional[str]
+    status_code: Optional[int]
+    index: Optional[int]
+    oid: Optional[str]
+    partial: Optional[List[Any]]
+
+class TimeoutError(Error):
+    partial: Optional[List[Any]]
 
 def parse_timestamp(text: str) -> int:
     """Parse a timestamp into integer nanoseconds since 1970 UTC."""
@@ -86,6 +96,81 @@ def t4_write(
 
 def t4_synth(source: str, output: str, size: int) -> Tuple[int, int]:
     """The benchmarks' deterministic large T4 file: (rows, bytes)."""
+
+UserSpec = Tuple[str, Optional[str], Optional[str], Optional[str], Optional[str]]
+
+def snmp_decode(data: bytes, users: Optional[List[UserSpec]] = None, lenient: bool = False) -> Dict[str, Any]:
+    """One SNMP message as a dict (v3 verified and decrypted for the users given)."""
+
+class SnmpClient:
+    def __init__(
+        self,
+        host: str,
+        port: int = 161,
+        version: str = "2c",
+        community: str = "public",
+        user: Optional[UserSpec] = None,
+        timeout: float = 1.0,
+        retries: int = 5,
+        transport: str = "udp",
+        blocking: bool = False,
+    ) -> None: ...
+    @property
+    def target(self) -> Tuple[str, int]: ...
+    def call(
+        self,
+        op: str,
+        oids: List[str],
+        a: int = 0,
+        b: int = 0,
+        columns: Optional[List[int]] = None,
+        varbinds: Optional[List[Tuple[Any, ...]]] = None,
+    ) -> Any: ...
+    def start(
+        self,
+        done: Callable[[bool, Any], None],
+        op: str,
+        oids: List[str],
+        a: int = 0,
+        b: int = 0,
+        columns: Optional[List[int]] = None,
+        varbinds: Optional[List[Tuple[Any, ...]]] = None,
+    ) -> None: ...
+
+class SnmpAgent:
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        community: str = "public",
+        write: bool = False,
+        device: Optional[int] = 0,
+        interfaces: int = 4,
+        bgp_peers: int = 2,
+        objects: Optional[List[Tuple[Any, ...]]] = None,
+        writable: bool = False,
+        users: Optional[List[UserSpec]] = None,
+        engine_id: Optional[bytes] = None,
+    ) -> None: ...
+    @property
+    def address(self) -> Tuple[str, int]: ...
+    def close(self) -> None: ...
+
+class SnmpTrapReceiver:
+    def __init__(
+        self,
+        on: Callable[[Dict[str, Any]], None],
+        host: str = "127.0.0.1",
+        port: int = 0,
+        communities: Optional[List[str]] = None,
+        users: Optional[List[Tuple[Optional[bytes], UserSpec]]] = None,
+        engine_id: Optional[bytes] = None,
+    ) -> None: ...
+    @property
+    def address(self) -> Tuple[str, int]: ...
+    @property
+    def engine_id(self) -> bytes: ...
+    def close(self) -> None: ...
 
 class PacketIter(Iterator[Dict[str, Any]]):
     def __init__(self, path: str) -> None: ...
