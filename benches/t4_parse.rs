@@ -46,18 +46,22 @@ fn synthetic_file() -> Option<PathBuf> {
 fn bench(c: &mut Criterion) {
     let Some(path) = synthetic_file() else { return };
     let bytes = std::fs::metadata(&path).expect("bench file").len();
-    let reader = Reader::new();
     let mut g = c.benchmark_group("t4_parse");
     g.throughput(Throughput::Bytes(bytes));
     g.sample_size(10);
     g.measurement_time(Duration::from_secs(20));
-    g.bench_function("netmon", |b| {
-        b.iter(|| {
-            let t4 = reader.read_path(black_box(&path)).expect("parse");
-            assert_eq!(t4.frame.width(), 531);
-            t4
-        })
-    });
+    // `netmon`: one core, the figure; `netmon_threads`: the file
+    // cut into parts parsed on every core (`read_path`'s default).
+    for (name, threads) in [("netmon", 1), ("netmon_threads", 0)] {
+        let reader = Reader::builder().threads(threads).build();
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let t4 = reader.read_path(black_box(&path)).expect("parse");
+                assert_eq!(t4.frame.width(), 531);
+                t4
+            })
+        });
+    }
     g.finish();
 }
 

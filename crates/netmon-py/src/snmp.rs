@@ -754,7 +754,54 @@ fn make_op(
 #[pyclass(module = "netmon._netmon", frozen)]
 pub(crate) struct SnmpAgent {
     addr: SocketAddr,
-    stop: std::sync::Mutex<Option<tokio::sync::oneshot::Sender<()>>>,
+    stop: Stopper,
+}
+
+/// Stops a task serving a socket: the signal, then the wait for the task
+/// (so that the socket is closed when `close()` returns).
+struct Stopper(
+    std::sync::Mutex<
+        Option<(
+            tokio::sync::oneshot::Sender<()>,
+            tokio::task::JoinHandle<()>,
+        )>,
+    >,
+);
+
+impl Stopper {
+    fn new(stop: tokio::sync::oneshot::Sender<()>, task: tokio::task::JoinHandle<()>) -> Self {
+        Stopper(std::sync::Mutex::new(Some((stop, task))))
+    }
+
+    fn take(
+        &self,
+    ) -> Option<(
+        tokio::sync::oneshot::Sender<()>,
+        tokio::task::JoinHandle<()>,
+    )> {
+        self.0.lock().ok().and_then(|mut s| s.take())
+    }
+
+    /// Signals and waits (the GIL released).
+    fn close(&self, py: Python<'_>) {
+        if let Some((stop, task)) = self.take() {
+            let _ = stop.send(());
+            // From a callback on the runtime's own thread: signal only.
+            if tokio::runtime::Handle::try_current().is_ok() {
+                return;
+            }
+            if let Ok(rt) = runtime() {
+                let _ = py.detach(|| rt.block_on(task));
+            }
+        }
+    }
+
+    /// Signals only (from `Drop`, where Python may not be at hand).
+    fn signal(&self) {
+        if let Some((stop, _)) = self.take() {
+            let _ = stop.send(());
+        }
+    }
 }
 
 #[pymethods]
@@ -820,7 +867,7 @@ impl SnmpAgent {
             .local_addr()
             .map_err(|e| PyOSError::new_err(e.to_string()))?;
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        rt.spawn(async move {
+        let task = rt.spawn(async move {
             let _ = netmon_snmp::agent::serve::run(&socket, &mut agent, async {
                 let _ = stopped.await;
             })
@@ -828,7 +875,7 @@ impl SnmpAgent {
         });
         Ok(SnmpAgent {
             addr,
-            stop: std::sync::Mutex::new(Some(stop)),
+            stop: Stopper::new(stop, task),
         })
     }
 
@@ -838,19 +885,15 @@ impl SnmpAgent {
         (self.addr.ip().to_string(), self.addr.port())
     }
 
-    /// Stops answering (idempotent).
-    fn close(&self) {
-        if let Ok(mut s) = self.stop.lock()
-            && let Some(tx) = s.take()
-        {
-            let _ = tx.send(());
-        }
+    /// Stops answering and closes the socket (idempotent).
+    fn close(&self, py: Python<'_>) {
+        self.stop.close(py);
     }
 }
 
 impl Drop for SnmpAgent {
     fn drop(&mut self) {
-        self.close();
+        self.stop.signal();
     }
 }
 
@@ -904,7 +947,7 @@ fn notification_dict<'py>(
 pub(crate) struct SnmpTrapReceiver {
     addr: SocketAddr,
     engine_id: Vec<u8>,
-    stop: std::sync::Mutex<Option<tokio::sync::oneshot::Sender<()>>>,
+    stop: Stopper,
 }
 
 #[pymethods]
@@ -945,7 +988,7 @@ impl SnmpTrapReceiver {
             .local_addr()
             .map_err(|e| PyOSError::new_err(e.to_string()))?;
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        rt.spawn(async move {
+        let task = rt.spawn(async move {
             let stop = async {
                 let _ = stopped.await;
             };
@@ -962,7 +1005,7 @@ impl SnmpTrapReceiver {
         Ok(SnmpTrapReceiver {
             addr,
             engine_id,
-            stop: std::sync::Mutex::new(Some(stop)),
+            stop: Stopper::new(stop, task),
         })
     }
 
@@ -978,18 +1021,14 @@ impl SnmpTrapReceiver {
         PyBytes::new(py, &self.engine_id)
     }
 
-    /// Stops listening (idempotent).
-    fn close(&self) {
-        if let Ok(mut s) = self.stop.lock()
-            && let Some(tx) = s.take()
-        {
-            let _ = tx.send(());
-        }
+    /// Stops listening and closes the socket (idempotent).
+    fn close(&self, py: Python<'_>) {
+        self.stop.close(py);
     }
 }
 
 impl Drop for SnmpTrapReceiver {
     fn drop(&mut self) {
-        self.close();
+        self.stop.signal();
     }
 }

@@ -221,9 +221,10 @@ fn failure<'py>(py: Python<'py>, e: &T4Error) -> PyResult<Bound<'py, PyAny>> {
 /// as read. Returns `rows`, `index` (int64 ns), `names`, `columns` (one
 /// float64 array per name), `integer` (per column: written as
 /// integers), `files` (what each file holds), `failed` (the inputs that
-/// could not be read) and the merged `system` and `node`.
+/// could not be read) and the merged `system` and `node`. `threads`
+/// parse one file (0: the available cores).
 #[pyfunction]
-#[pyo3(signature = (sources, system=None, merge="union", tolerance=None, max_issues=1000))]
+#[pyo3(signature = (sources, system=None, merge="union", tolerance=None, max_issues=1000, threads=0))]
 pub(crate) fn t4_read<'py>(
     py: Python<'py>,
     sources: Vec<Source>,
@@ -231,6 +232,7 @@ pub(crate) fn t4_read<'py>(
     merge: &str,
     tolerance: Option<f64>,
     max_issues: usize,
+    threads: usize,
 ) -> PyResult<Bound<'py, PyDict>> {
     let tolerance = match (merge, tolerance) {
         ("union", None) => None,
@@ -254,7 +256,10 @@ pub(crate) fn t4_read<'py>(
             )));
         }
     };
-    let reader = Reader::builder().max_issues(max_issues).build();
+    let reader = Reader::builder()
+        .max_issues(max_issues)
+        .threads(threads)
+        .build();
     let (files, failed, merged) = py.detach(|| {
         let results = read_sources(&reader, &sources);
         let mut files = Vec::new();

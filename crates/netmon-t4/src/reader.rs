@@ -39,6 +39,11 @@ const BLOCK_ROWS: usize = 32;
 /// of names fits easily).
 const MAX_LINE: usize = 64 << 20;
 
+/// Bytes per part below which a file is not split across threads.
+const SPLIT_MIN: u64 = 8 << 20;
+
+mod split;
+
 /// Which header layout a block has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Layout {
@@ -173,10 +178,12 @@ impl T4File {
 /// | --- | --- |
 /// | `max_issues` (kept in [`T4File::issues`]; all are counted) | 1000 |
 /// | `buffer` (bytes read at a time from a stream) | 1 MiB |
+/// | `threads` (per file, [`Reader::read_path`]) | the available cores |
 #[derive(Debug, Clone, Copy)]
 pub struct ReaderBuilder {
     max_issues: usize,
     buffer: usize,
+    threads: usize,
 }
 
 impl Default for ReaderBuilder {
@@ -184,6 +191,7 @@ impl Default for ReaderBuilder {
         ReaderBuilder {
             max_issues: 1000,
             buffer: 1 << 20,
+            threads: 0,
         }
     }
 }
@@ -198,6 +206,18 @@ impl ReaderBuilder {
     /// Bytes read at a time from a stream (4 KiB to 64 MiB).
     pub fn buffer(mut self, bytes: usize) -> Self {
         self.buffer = bytes.clamp(4096, 64 << 20);
+        self
+    }
+
+    /// Threads [`Reader::read_path`] parses one file with: its data rows
+    /// are cut into that many parts at line ends, each parsed on its own
+    /// thread, and the parts joined in order (the same result as one
+    /// thread gives, checked: a file whose parts are not plain rows of one
+    /// header, such as glued files, is read again on one thread). 0 (the
+    /// default) takes the available cores; 1 parses on the calling thread.
+    /// Files under 16 MB are always parsed on one.
+    pub fn threads(mut self, n: usize) -> Self {
+        self.threads = n;
         self
     }
 
@@ -257,24 +277,27 @@ impl Reader {
     /// Reads from a stream in constant memory besides the frame.
     /// `size_hint` (the byte length, when known) lets the columns be sized
     /// once instead of grown.
-    pub fn read<R: Read>(
-        &self,
-        name: &str,
-        mut input: R,
-        size_hint: Option<u64>,
-    ) -> Result<T4File> {
+    pub fn read<R: Read>(&self, name: &str, input: R, size_hint: Option<u64>) -> Result<T4File> {
+        let mut p = Parser::new(name, self.opts, size_hint);
+        self.feed(&mut p, input)?;
+        p.finish()
+    }
+
+    /// Feeds every line of `input` to the parser (a last line without a
+    /// line end as such).
+    fn feed<R: Read>(&self, p: &mut Parser, mut input: R) -> Result<()> {
+        let path = PathBuf::from(&p.name);
         let io = |source| Error::Io {
-            path: PathBuf::from(name),
+            path: path.clone(),
             source,
         };
-        let mut p = Parser::new(name, self.opts, size_hint);
         let mut buf = vec![0u8; self.opts.buffer];
         let mut filled = 0;
         loop {
             if filled == buf.len() {
                 if buf.len() >= MAX_LINE {
                     return Err(Error::format(
-                        name,
+                        &p.name,
                         p.line_no + 1,
                         1,
                         format!("a line longer than {MAX_LINE} bytes"),
@@ -293,7 +316,7 @@ impl Reader {
                 if filled > 0 {
                     p.line(&buf[..filled], false)?;
                 }
-                return p.finish();
+                return Ok(());
             }
             let end = filled + n;
             let mut start = 0;
@@ -317,13 +340,41 @@ impl Reader {
         };
         let file = std::fs::File::open(path).map_err(io)?;
         let size = file.metadata().map_err(io)?.len();
+        let threads = match self.opts.threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        };
+        let parts = threads.min(usize::try_from(size / SPLIT_MIN).unwrap_or(usize::MAX));
+        if parts > 1
+            && let Some(t4) = split::read(self, path, size, parts)
+        {
+            return Ok(t4);
+        }
         self.read(&path.display().to_string(), file, Some(size))
+    }
+
+    /// Reads a file in `parts` parts on as many threads, or `None` where
+    /// [`Reader::read_path`] would fall back to one thread. For tests of
+    /// the split; use `read_path`.
+    #[doc(hidden)]
+    pub fn read_path_in_parts(&self, path: impl AsRef<Path>, parts: usize) -> Option<T4File> {
+        let path = path.as_ref();
+        let size = std::fs::metadata(path).ok()?.len();
+        split::read(self, path, size, parts.max(2))
     }
 
     /// Reads several files, in parallel on the available cores; results in
     /// the order of `paths`. One file's failure does not stop the others.
+    /// A single file is parsed with [`ReaderBuilder::threads`] threads;
+    /// several files take one thread each.
     pub fn read_paths<P: AsRef<Path> + Sync>(&self, paths: &[P]) -> Vec<Result<T4File>> {
-        parallel_map(paths.len(), |i| self.read_path(&paths[i]))
+        if let [one] = paths {
+            return vec![self.read_path(one)];
+        }
+        let one_each = Reader {
+            opts: self.opts.threads(1),
+        };
+        parallel_map(paths.len(), |i| one_each.read_path(&paths[i]))
     }
 
     /// Reads every `.csv` member of a zip archive (any case), in parallel.
@@ -504,6 +555,39 @@ struct Parser {
     /// The last line that failed as a row, or the last junk line after
     /// `Column Average`: the metadata line if a START tag follows.
     previous: Option<Vec<u8>>,
+    /// A later part of a split file keeps its values here instead of in
+    /// `columns` (which stay empty): one allocation that the join gives
+    /// back column by column (see [`split`]).
+    store: Option<Store>,
+    /// A part in store mode met a column its header did not have.
+    declined: bool,
+}
+
+/// The values of a part: column `c` at `values[c * cap..c * cap + len]`.
+#[derive(Debug, Default)]
+struct Store {
+    values: Vec<f64>,
+    cap: usize,
+    len: usize,
+    width: usize,
+}
+
+impl Store {
+    /// Room for `more` rows, growing by a quarter (rare: the part's size
+    /// gives the first capacity).
+    fn reserve(&mut self, more: usize) {
+        if self.len + more <= self.cap {
+            return;
+        }
+        let cap = (self.len + more).max(self.cap + self.cap / 4).max(1024);
+        let mut values = Vec::with_capacity(cap * self.width);
+        for c in 0..self.width {
+            values.extend_from_slice(&self.values[c * self.cap..c * self.cap + self.len]);
+            values.resize((c + 1) * cap, f64::NAN);
+        }
+        self.values = values;
+        self.cap = cap;
+    }
 }
 
 impl Parser {
@@ -534,6 +618,8 @@ impl Parser {
             issues: Vec::new(),
             issue_count: 0,
             previous: None,
+            store: None,
+            declined: false,
         }
     }
 
@@ -720,6 +806,11 @@ impl Parser {
                 Some(&c) => c,
                 None => {
                     let c = self.columns.len();
+                    if self.store.is_some() {
+                        // Not in the header the part was fed: the join
+                        // cannot line it up; one thread reads the file.
+                        self.declined = true;
+                    }
                     let mut col = Vec::with_capacity(self.index.capacity());
                     col.resize(rows, f64::NAN);
                     self.columns.push(col);
@@ -753,9 +844,19 @@ impl Parser {
     fn flush(&mut self) {
         let rows = self.staged_rows;
         if rows > 0 {
-            for (c, col) in self.columns.iter_mut().enumerate() {
-                let start = c * BLOCK_ROWS;
-                col.extend_from_slice(&self.staged[start..start + rows]);
+            if let Some(store) = &mut self.store {
+                store.reserve(rows);
+                for c in 0..store.width {
+                    let from = c * BLOCK_ROWS;
+                    let to = c * store.cap + store.len;
+                    store.values[to..to + rows].copy_from_slice(&self.staged[from..from + rows]);
+                }
+                store.len += rows;
+            } else {
+                for (c, col) in self.columns.iter_mut().enumerate() {
+                    let start = c * BLOCK_ROWS;
+                    col.extend_from_slice(&self.staged[start..start + rows]);
+                }
             }
         }
         self.staged_rows = 0;
@@ -780,8 +881,13 @@ impl Parser {
             (self.index.len() / 4).max(1024)
         };
         self.index.reserve_exact(extra);
-        for c in &mut self.columns {
-            c.reserve_exact(self.index.capacity() - c.len());
+        match &mut self.store {
+            Some(store) => store.reserve(self.index.capacity() - store.len),
+            None => {
+                for c in &mut self.columns {
+                    c.reserve_exact(self.index.capacity() - c.len());
+                }
+            }
         }
     }
 
@@ -892,7 +998,13 @@ impl Parser {
         }
     }
 
-    fn finish(mut self) -> Result<T4File> {
+    fn finish(self) -> Result<T4File> {
+        self.finish_with(true)
+    }
+
+    /// The file read; `shrink` gives the columns' spare capacity back
+    /// (not for a first part that the others are appended to).
+    fn finish_with(mut self, shrink: bool) -> Result<T4File> {
         match &self.state {
             State::Data | State::AfterAverage => {}
             _ if !self.any_content => {
@@ -918,10 +1030,12 @@ impl Parser {
             _ => {}
         }
         self.flush();
-        for c in &mut self.columns {
-            c.shrink_to_fit();
+        if shrink {
+            for c in &mut self.columns {
+                c.shrink_to_fit();
+            }
+            self.index.shrink_to_fit();
         }
-        self.index.shrink_to_fit();
         let kinds = self
             .all_int
             .iter()

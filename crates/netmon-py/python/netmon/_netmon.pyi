@@ -56,6 +56,7 @@ def t4_read(
     merge: str = "union",
     tolerance: Optional[float] = None,
     max_issues: int = 1000,
+    threads: int = 0,
 ) -> Dict[str, Any]:
     """T4 files (paths, zip archives, (name, bytes)) read and merged: rows, index, names, columns (one array each), files, failed."""
 

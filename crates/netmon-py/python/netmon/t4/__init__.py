@@ -172,6 +172,7 @@ def read(
     errors: str = "warn",
     as_pandas: Optional[bool] = None,
     max_issues: int = 1000,
+    threads: int = 0,
 ):
     """Read one or more T4 files into one DataFrame.
 
@@ -186,6 +187,9 @@ def read(
       seconds of each other share one row (nothing is dropped).
 
     ``system`` names the system in ``df.attrs["netmon"]["system"]``.
+    Several files are read in parallel, one thread each; a single large
+    file is cut into ``threads`` parts parsed in parallel (0: as many as
+    there are cores; 1: none), with the same result.
 
     Damage never loses the rest of the data: a row whose time cannot be
     read, or with more fields than the header, is skipped; a cell that is
@@ -199,7 +203,7 @@ def read(
     """
     if errors not in _ERRORS:
         raise ValueError("errors must be 'warn', 'raise' or 'ignore'")
-    r = _netmon.t4_read(_sources(source), system, merge, tolerance, max_issues)
+    r = _netmon.t4_read(_sources(source), system, merge, tolerance, max_issues, threads)
     for kind, message, file, line, column, errno in r["failed"]:
         if kind == "io":
             raise OSError(errno or 0, message, file)

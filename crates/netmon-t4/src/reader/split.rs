@@ -1,0 +1,194 @@
+//! One file parsed by several threads: the header is read once, the data
+//! rows are cut into parts at line ends, each part is parsed by its own
+//! [`Parser`] (the later ones fed the header first), and the parts are
+//! joined in order.
+//!
+//! The result is the one a single parser gives, or nothing (and the
+//! caller reads the file on one thread): every part but the last must end
+//! as plain rows of the one header — no `Column Average`, no new header
+//! block, no failed row whose line a following header could claim as its
+//! metadata. Issues keep their physical line numbers.
+
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+
+use memchr::memchr;
+
+use super::{Parser, Reader, State, Store, T4File};
+
+/// The header must end within this many bytes for a file to be split.
+const HEAD_MAX: u64 = 8 << 20;
+
+/// Bytes searched from a cut point for the next line end.
+const WINDOW: usize = 1 << 20;
+
+/// Reads `path` in `parts` parts on as many threads; `None` when the file
+/// does not lend itself (the caller then reads it on one thread, which
+/// also reports any error).
+pub(super) fn read(reader: &Reader, path: &Path, size: u64, parts: usize) -> Option<T4File> {
+    let name = path.display().to_string();
+    let mut file = File::open(path).ok()?;
+    let head_len = usize::try_from(size.min(HEAD_MAX)).ok()?;
+    let mut head = vec![0u8; head_len];
+    file.read_exact(&mut head).ok()?;
+
+    // The header: every line up to the first data row.
+    let mut probe = Parser::new(&name, reader.opts, None);
+    let mut start = 0;
+    let mut data_start = None;
+    while let Some(nl) = memchr(b'\n', &head[start..]) {
+        probe.line(&head[start..start + nl], true).ok()?;
+        start += nl + 1;
+        if matches!(probe.state, State::Data) {
+            data_start = Some(start);
+            break;
+        }
+    }
+    let data_start = data_start?;
+    head.truncate(data_start);
+    let header = head;
+
+    // Cut points: the line start after each even share of the data.
+    let mut bounds = vec![0u64];
+    let data = size - data_start as u64;
+    let mut window = vec![0u8; WINDOW];
+    for k in 1..parts {
+        let guess = data_start as u64 + data * k as u64 / parts as u64;
+        file.seek(SeekFrom::Start(guess)).ok()?;
+        let n = read_up_to(&mut file, &mut window)?;
+        let nl = memchr(b'\n', &window[..n])?;
+        let at = guess + nl as u64 + 1;
+        if at <= *bounds.last()? || at >= size {
+            return None;
+        }
+        bounds.push(at);
+    }
+    bounds.push(size);
+
+    let last = parts - 1;
+    let results: Vec<Option<Part>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..parts)
+            .map(|k| {
+                let (from, to) = (bounds[k], bounds[k + 1]);
+                let (name, header) = (&name, &header);
+                s.spawn(move || {
+                    parse_part(reader, path, name, header, from, to, k, k == last, size)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    join(results.into_iter().collect::<Option<Vec<Part>>>()?, reader)
+}
+
+/// Fills `buf` as far as the input goes; `None` on a read error.
+fn read_up_to(file: &mut File, buf: &mut [u8]) -> Option<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match file.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+    Some(n)
+}
+
+/// A part parsed: its parser, the line number its own lines start after
+/// (the header's, for a later part) and how many lines it read.
+struct Part {
+    parser: Parser,
+    base: u64,
+    lines: u64,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn parse_part(
+    reader: &Reader,
+    path: &Path,
+    name: &str,
+    header: &[u8],
+    from: u64,
+    to: u64,
+    k: usize,
+    last: bool,
+    size: u64,
+) -> Option<Part> {
+    let mut file = File::open(path).ok()?;
+    file.seek(SeekFrom::Start(from)).ok()?;
+    // The first part sizes its columns for the whole file: the others are
+    // appended to them in place.
+    let hint = if k == 0 { size } else { to };
+    let mut p = Parser::new(name, reader.opts, Some(hint));
+    let mut base = 0;
+    if k > 0 {
+        reader.feed(&mut p, header).ok()?;
+        if !matches!(p.state, State::Data) {
+            return None;
+        }
+        base = p.line_no;
+        p.consumed = from;
+        p.store = Some(Store {
+            width: p.columns.len(),
+            ..Store::default()
+        });
+    }
+    reader.feed(&mut p, file.take(to - from)).ok()?;
+    let plain = matches!(p.state, State::Data) && p.blocks == 1 && p.previous.is_none();
+    if (!last && !plain) || p.declined {
+        return None;
+    }
+    p.flush();
+    let lines = p.line_no - base;
+    Some(Part {
+        parser: p,
+        base,
+        lines,
+    })
+}
+
+/// The parts joined in order into the first part's columns (sized for
+/// the whole file), each later part's store given back column by column
+/// from its end as it is copied, so that the values are held about once;
+/// `None` if the parts do not line up.
+fn join(parts: Vec<Part>, reader: &Reader) -> Option<T4File> {
+    let mut parts = parts.into_iter();
+    let first = parts.next()?;
+    let mut offset = first.lines;
+    let mut all = first.parser;
+    all.flush();
+    for part in parts {
+        let Part {
+            parser: mut p,
+            base,
+            lines,
+        } = part;
+        let mut store = p.store.take()?;
+        if p.names != all.names || store.width != all.columns.len() {
+            return None;
+        }
+        all.index.extend_from_slice(&p.index);
+        for c in (0..store.width).rev() {
+            let at = c * store.cap;
+            all.columns[c].extend_from_slice(&store.values[at..at + store.len]);
+            store.values.truncate(at);
+            store.values.shrink_to_fit();
+            all.all_int[c] &= p.all_int[c];
+        }
+        for mut issue in p.issues.drain(..) {
+            issue.line = issue.line - base + offset;
+            if all.issues.len() < reader.opts.max_issues {
+                all.issues.push(issue);
+            }
+        }
+        all.issue_count += p.issue_count;
+        all.blocks += p.blocks - 1;
+        offset += lines;
+    }
+    all.finish_with(true).ok()
+}
