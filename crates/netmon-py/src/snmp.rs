@@ -757,6 +757,32 @@ pub(crate) struct SnmpAgent {
     stop: Stopper,
 }
 
+/// Binds a UDP socket on the runtime and spawns `serve(socket, stopped)`
+/// there: the address bound (port 0: the one the system chose) and what
+/// stops it.
+fn spawn_on_socket<F, Fut>(
+    py: Python<'_>,
+    host: &str,
+    port: u16,
+    serve: F,
+) -> PyResult<(SocketAddr, Stopper)>
+where
+    F: FnOnce(tokio::net::UdpSocket, tokio::sync::oneshot::Receiver<()>) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let addr = resolve(host, port)?;
+    let rt = runtime()?;
+    let socket = py
+        .detach(|| rt.block_on(tokio::net::UdpSocket::bind(addr)))
+        .map_err(|e| PyOSError::new_err(format!("{addr}: {e}")))?;
+    let addr = socket
+        .local_addr()
+        .map_err(|e| PyOSError::new_err(e.to_string()))?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = rt.spawn(serve(socket, stopped));
+    Ok((addr, Stopper::new(stop, task)))
+}
+
 /// Stops a task serving a socket: the signal, then the wait for the task
 /// (so that the socket is closed when `close()` returns).
 struct Stopper(
@@ -858,25 +884,13 @@ impl SnmpAgent {
             b = b.engine_id(id);
         }
         let mut agent = b.build();
-        let addr = resolve(host, port)?;
-        let rt = runtime()?;
-        let socket = py
-            .detach(|| rt.block_on(tokio::net::UdpSocket::bind(addr)))
-            .map_err(|e| PyOSError::new_err(format!("{addr}: {e}")))?;
-        let addr = socket
-            .local_addr()
-            .map_err(|e| PyOSError::new_err(e.to_string()))?;
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let task = rt.spawn(async move {
+        let (addr, stop) = spawn_on_socket(py, host, port, |socket, stopped| async move {
             let _ = netmon_snmp::agent::serve::run(&socket, &mut agent, async {
                 let _ = stopped.await;
             })
             .await;
-        });
-        Ok(SnmpAgent {
-            addr,
-            stop: Stopper::new(stop, task),
-        })
+        })?;
+        Ok(SnmpAgent { addr, stop })
     }
 
     /// `(host, port)` it answers on.
@@ -979,16 +993,7 @@ impl SnmpTrapReceiver {
         }
         let mut receiver = b.build();
         let engine_id = receiver.engine_id().to_vec();
-        let addr = resolve(host, port)?;
-        let rt = runtime()?;
-        let socket = py
-            .detach(|| rt.block_on(tokio::net::UdpSocket::bind(addr)))
-            .map_err(|e| PyOSError::new_err(format!("{addr}: {e}")))?;
-        let addr = socket
-            .local_addr()
-            .map_err(|e| PyOSError::new_err(e.to_string()))?;
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let task = rt.spawn(async move {
+        let (addr, stop) = spawn_on_socket(py, host, port, |socket, stopped| async move {
             let stop = async {
                 let _ = stopped.await;
             };
@@ -1001,11 +1006,11 @@ impl SnmpTrapReceiver {
                 });
             })
             .await;
-        });
+        })?;
         Ok(SnmpTrapReceiver {
             addr,
             engine_id,
-            stop: Stopper::new(stop, task),
+            stop,
         })
     }
 

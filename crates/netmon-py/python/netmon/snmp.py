@@ -343,7 +343,36 @@ def _objects(objects) -> Optional[list]:
     return _set_items(objects)
 
 
-class Agent:
+class _Served:
+    """A socket served on netmon's I/O thread until closed."""
+
+    _s: Any
+
+    @property
+    def address(self) -> Tuple[str, int]:
+        """``(host, port)`` it is bound to."""
+        return self._s.address
+
+    @property
+    def host(self) -> str:
+        return self._s.address[0]
+
+    @property
+    def port(self) -> int:
+        return self._s.address[1]
+
+    def close(self) -> None:
+        """Stop, and close the socket."""
+        self._s.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class Agent(_Served):
     """A simulated SNMP agent for tests and demonstrations, answering on
     its own I/O thread until closed (a context manager).
 
@@ -371,7 +400,7 @@ class Agent:
         users: Sequence[User] = (),
         engine_id: Optional[bytes] = None,
     ):
-        self._a = _netmon.SnmpAgent(
+        self._s = _netmon.SnmpAgent(
             host,
             port,
             community,
@@ -385,28 +414,6 @@ class Agent:
             engine_id,
         )
 
-    @property
-    def address(self) -> Tuple[str, int]:
-        """``(host, port)`` it answers on."""
-        return self._a.address
-
-    @property
-    def host(self) -> str:
-        return self._a.address[0]
-
-    @property
-    def port(self) -> int:
-        return self._a.address[1]
-
-    def close(self) -> None:
-        """Stop answering."""
-        self._a.close()
-
-    def __enter__(self) -> "Agent":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
 
 def _notification(d: Dict[str, Any]) -> Notification:
@@ -415,9 +422,9 @@ def _notification(d: Dict[str, Any]) -> Notification:
     return Notification(**d)
 
 
-class _ReceiverBase:
+class _ReceiverBase(_Served):
     def _start(self, on, host, port, communities, users, engine_id):
-        self._r = _netmon.SnmpTrapReceiver(
+        self._s = _netmon.SnmpTrapReceiver(
             on,
             host,
             port,
@@ -427,22 +434,9 @@ class _ReceiverBase:
         )
 
     @property
-    def address(self) -> Tuple[str, int]:
-        """``(host, port)`` it listens on."""
-        return self._r.address
-
-    @property
-    def port(self) -> int:
-        return self._r.address[1]
-
-    @property
     def engine_id(self) -> bytes:
         """Its snmpEngineID: informs (v3) are sent to it."""
-        return self._r.engine_id
-
-    def close(self) -> None:
-        """Stop listening."""
-        self._r.close()
+        return self._s.engine_id
 
 
 class TrapReceiver(_ReceiverBase):
@@ -478,12 +472,6 @@ class TrapReceiver(_ReceiverBase):
     def __iter__(self) -> Iterator[Notification]:
         while True:
             yield self._queue.get()
-
-    def __enter__(self) -> "TrapReceiver":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
 
 class AsyncTrapReceiver(_ReceiverBase):
