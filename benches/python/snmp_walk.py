@@ -99,11 +99,11 @@ def main() -> None:
 
             results["pysnmp"] = measure("pysnmp", lambda: asyncio.run(pysnmp_walk()))
 
-        n = results["netmon"]
-        for other in ("gufo", "gufo_async", "pysnmp"):
+        # Blocking against blocking, asyncio against asyncio.
+        for ours, other in (("netmon", "gufo"), ("netmon_async", "gufo_async"), ("netmon_async", "pysnmp")):
             if other in results:
-                o = results[other]
-                print(f"netmon vs {other:<11} wall {o[1] / n[1]:6.2f}×   client CPU {o[2] / n[2]:6.2f}×"
+                n, o = results[ours], results[other]
+                print(f"{ours} vs {other:<11} wall {o[1] / n[1]:6.2f}×   client CPU {o[2] / n[2]:6.2f}×"
                       f"   (varbinds {n[0]} vs {o[0]})")
         print("targets: faster than gufo_snmp, ≥ 10× pysnmp")
 

@@ -108,18 +108,30 @@ def read(
         return cols
     data = {}
     for name, value in cols.items():
-        if name in _NULLABLE:
+        if name == "time_ns":
+            data["time"] = pd.DatetimeIndex(value.view("datetime64[ns]")).tz_localize("UTC")
+            data[name] = value
+        elif name in _NULLABLE:
             values, mask = value
             data[name] = pd.arrays.IntegerArray(values, mask)
         elif name in _CODED:
-            codes, categories = value
-            data[name] = pd.Categorical.from_codes(codes, categories=categories)
+            data[name] = _categorical(pd, *value)
         else:
             data[name] = value
-    df = pd.DataFrame(data)
-    df.insert(1, "time", pd.to_datetime(df["time_ns"], unit="ns", utc=True))
+    # The arrays as they are: no copy into consolidated blocks.
+    df = pd.DataFrame(data, copy=False)
     df.attrs["error"] = error
     return df
+
+
+def _categorical(pd, codes, categories):
+    """Codes into distinct values (the reader made them distinct, so
+    pandas need not check them again where it can skip the check)."""
+    dtype = pd.CategoricalDtype(categories)
+    try:
+        return pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
+    except TypeError:  # pandas before 2.1 has no validate
+        return pd.Categorical.from_codes(codes, dtype=dtype)
 
 
 def packets(path: PathLike) -> Iterator[Dict[str, Any]]:
