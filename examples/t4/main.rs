@@ -44,7 +44,13 @@ struct Args {
     /// Print throughput and peak memory on stderr.
     #[arg(long, global = true)]
     stats: bool,
+    /// Threads one large file is parsed with (0: every core; 1: one).
+    #[arg(long, global = true, default_value_t = 0)]
+    threads: usize,
 }
+
+/// `--threads`, for the readers.
+static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum To {
@@ -139,7 +145,9 @@ enum Command {
 
 /// Reads files and archives; failures are reported and counted.
 fn read_all(files: &[PathBuf]) -> (Vec<T4File>, usize) {
-    let reader = Reader::new();
+    let reader = Reader::builder()
+        .threads(THREADS.get().copied().unwrap_or(0))
+        .build();
     let (zips, plain): (Vec<&PathBuf>, Vec<&PathBuf>) = files
         .iter()
         .partition(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")));
@@ -464,7 +472,9 @@ fn run(args: Args) -> anyhow::Result<bool> {
 }
 
 fn main() -> ExitCode {
-    match run(Args::parse()) {
+    let args = Args::parse();
+    let _ = THREADS.set(args.threads);
+    match run(args) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
         Err(e) => {

@@ -134,8 +134,9 @@ struct Coded<K> {
     codes: Vec<i32>,
     index: AddrMap<K>,
     values: Vec<String>,
-    /// The last value and its code (a capture repeats its addresses).
-    last: Option<(K, i32)>,
+    /// The last two values and their codes: a conversation's packets
+    /// alternate between its two ends.
+    recent: [Option<(K, i32)>; 2],
 }
 
 impl<K> Default for Coded<K> {
@@ -144,7 +145,7 @@ impl<K> Default for Coded<K> {
             codes: Vec::new(),
             index: AddrMap::default(),
             values: Vec::new(),
-            last: None,
+            recent: [None, None],
         }
     }
 }
@@ -153,20 +154,27 @@ impl<K: std::hash::Hash + Eq + Copy> Coded<K> {
     fn push(&mut self, k: Option<K>, text: impl FnOnce(K) -> String) {
         let code = match k {
             None => -1,
-            Some(k) if self.last.is_some_and(|(l, _)| l == k) => self.last.map_or(-1, |l| l.1),
-            Some(k) => match self.index.get(&k) {
-                Some(c) => *c,
-                None => {
-                    let c = self.values.len() as i32;
-                    self.values.push(text(k));
-                    self.index.insert(k, c);
+            Some(k) => match self.recent {
+                [Some((r, c)), _] if r == k => c,
+                [_, Some((r, c))] if r == k => {
+                    self.recent.swap(0, 1);
+                    c
+                }
+                _ => {
+                    let c = match self.index.get(&k) {
+                        Some(c) => *c,
+                        None => {
+                            let c = self.values.len() as i32;
+                            self.values.push(text(k));
+                            self.index.insert(k, c);
+                            c
+                        }
+                    };
+                    self.recent = [Some((k, c)), self.recent[0]];
                     c
                 }
             },
         };
-        if let Some(k) = k {
-            self.last = Some((k, code));
-        }
         self.codes.push(code);
     }
 }
