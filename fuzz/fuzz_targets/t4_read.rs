@@ -1,7 +1,9 @@
 //! The T4 reader on any bytes: never panics; the frame is consistent
 //! (one kind per column, issues counted); reading the same bytes whole
-//! and through a 4 KiB streaming buffer gives the same result; what it
-//! reads, written as T4 and read again, gives the same frame.
+//! and through a 4 KiB streaming buffer gives the same result, and so does
+//! a file read in 2 or 3 parts on as many threads whenever the split
+//! takes it; what it reads, written as T4 and read again, gives the same
+//! frame.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -13,6 +15,18 @@ fuzz_target!(|data: &[u8]| {
     match (&whole, &streamed) {
         (Ok(a), Ok(b)) => {
             assert_eq!(a.frame, b.frame);
+            let path = std::env::temp_dir().join(format!("netmon_fuzz_t4_{}.csv", std::process::id()));
+            if std::fs::write(&path, data).is_ok() {
+                for parts in [2, 3] {
+                    if let Some(s) = Reader::new().read_path_in_parts(&path, parts) {
+                        assert_eq!(s.frame, a.frame, "{parts} parts");
+                        assert_eq!(s.kinds, a.kinds, "{parts} parts");
+                        assert_eq!(s.issues, a.issues, "{parts} parts");
+                        assert_eq!(s.issue_count, a.issue_count, "{parts} parts");
+                        assert_eq!((&s.meta, s.blocks), (&a.meta, a.blocks), "{parts} parts");
+                    }
+                }
+            }
             assert_eq!(a.kinds.len(), a.frame.width());
             assert!(a.issue_count >= a.issues.len() as u64);
             let kinds = a.kind_map();
