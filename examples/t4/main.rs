@@ -12,7 +12,9 @@
 //! ```
 //!
 //! Zip archives are read member by member (`.csv` members). `--stats`
-//! prints throughput and peak memory. Exit status: 0 on success, 1 when a
+//! prints throughput and peak memory; `--threads N` sets how many threads
+//! parse one large file (0, the default: every core; several files are
+//! read in parallel, one thread each). Exit status: 0 on success, 1 when a
 //! file could not be read (the others are still processed), 2 on usage or
 //! output errors.
 
