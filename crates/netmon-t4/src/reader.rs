@@ -346,21 +346,22 @@ impl Reader {
         };
         let parts = threads.min(usize::try_from(size / SPLIT_MIN).unwrap_or(usize::MAX));
         if parts > 1
-            && let Some(t4) = split::read(self, path, size, parts)
+            && let Some(t4) = split::read(self, path, size, parts, split::GROUP_BYTES)
         {
             return Ok(t4);
         }
         self.read(&path.display().to_string(), file, Some(size))
     }
 
-    /// Reads a file in `parts` parts on as many threads, or `None` where
+    /// Reads a file in `parts` parts on as many threads, each later part's
+    /// values in several groups whatever its size, or `None` where
     /// [`Reader::read_path`] would fall back to one thread. For tests of
     /// the split; use `read_path`.
     #[doc(hidden)]
     pub fn read_path_in_parts(&self, path: impl AsRef<Path>, parts: usize) -> Option<T4File> {
         let path = path.as_ref();
         let size = std::fs::metadata(path).ok()?.len();
-        split::read(self, path, size, parts.max(2))
+        split::read(self, path, size, parts.max(2), 1)
     }
 
     /// Reads several files, in parallel on the available cores; results in
@@ -563,16 +564,35 @@ struct Parser {
     declined: bool,
 }
 
-/// The values of a part: column `c` at `values[c * cap..c * cap + len]`.
+/// The values of a later part, in a few large allocations (one per
+/// joining thread): column `c` lives in group `c / per` at
+/// `(c % per) * cap`, its rows `..len`.
 #[derive(Debug, Default)]
 struct Store {
-    values: Vec<f64>,
+    groups: Vec<Vec<f64>>,
+    per: usize,
     cap: usize,
     len: usize,
     width: usize,
 }
 
 impl Store {
+    /// An empty store for `width` columns in `groups` groups.
+    fn new(width: usize, groups: usize) -> Self {
+        let per = width.div_ceil(groups.max(1)).max(1);
+        Store {
+            groups: vec![Vec::new(); width.div_ceil(per)],
+            per,
+            width,
+            ..Store::default()
+        }
+    }
+
+    /// Where column `c` starts: its group and offset.
+    fn slot(&self, c: usize) -> (usize, usize) {
+        (c / self.per, (c % self.per) * self.cap)
+    }
+
     /// Room for `more` rows, growing by a quarter (rare: the part's size
     /// gives the first capacity).
     fn reserve(&mut self, more: usize) {
@@ -580,12 +600,16 @@ impl Store {
             return;
         }
         let cap = (self.len + more).max(self.cap + self.cap / 4).max(1024);
-        let mut values = Vec::with_capacity(cap * self.width);
-        for c in 0..self.width {
-            values.extend_from_slice(&self.values[c * self.cap..c * self.cap + self.len]);
-            values.resize((c + 1) * cap, f64::NAN);
+        for (g, group) in self.groups.iter_mut().enumerate() {
+            let columns = self.per.min(self.width - g * self.per);
+            let mut values = Vec::with_capacity(cap * columns);
+            for i in 0..columns {
+                let at = i * self.cap;
+                values.extend_from_slice(&group[at..at + self.len]);
+                values.resize((i + 1) * cap, f64::NAN);
+            }
+            *group = values;
         }
-        self.values = values;
         self.cap = cap;
     }
 }
@@ -848,8 +872,9 @@ impl Parser {
                 store.reserve(rows);
                 for c in 0..store.width {
                     let from = c * BLOCK_ROWS;
-                    let to = c * store.cap + store.len;
-                    store.values[to..to + rows].copy_from_slice(&self.staged[from..from + rows]);
+                    let (g, at) = store.slot(c);
+                    let to = at + store.len;
+                    store.groups[g][to..to + rows].copy_from_slice(&self.staged[from..from + rows]);
                 }
                 store.len += rows;
             } else {

@@ -26,7 +26,13 @@ const WINDOW: usize = 1 << 20;
 /// Reads `path` in `parts` parts on as many threads; `None` when the file
 /// does not lend itself (the caller then reads it on one thread, which
 /// also reports any error).
-pub(super) fn read(reader: &Reader, path: &Path, size: u64, parts: usize) -> Option<T4File> {
+pub(super) fn read(
+    reader: &Reader,
+    path: &Path,
+    size: u64,
+    parts: usize,
+    group_bytes: u64,
+) -> Option<T4File> {
     let name = path.display().to_string();
     let mut file = File::open(path).ok()?;
     let head_len = usize::try_from(size.min(HEAD_MAX)).ok()?;
@@ -72,9 +78,15 @@ pub(super) fn read(reader: &Reader, path: &Path, size: u64, parts: usize) -> Opt
             .map(|k| {
                 let (from, to) = (bounds[k], bounds[k + 1]);
                 let (name, header) = (&name, &header);
-                s.spawn(move || {
-                    parse_part(reader, path, name, header, from, to, k, k == last, size)
-                })
+                let range = Range {
+                    from,
+                    to,
+                    first: k == 0,
+                    last: k == last,
+                    size,
+                    group_bytes,
+                };
+                s.spawn(move || parse_part(reader, path, name, header, range))
             })
             .collect();
         handles
@@ -84,6 +96,15 @@ pub(super) fn read(reader: &Reader, path: &Path, size: u64, parts: usize) -> Opt
     });
     join(results.into_iter().collect::<Option<Vec<Part>>>()?, reader)
 }
+
+/// Threads that join a part (one per group of its store): the cores, two
+/// at least so that a test on one core still joins several groups.
+fn joiners() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get().max(2))
+}
+
+/// Text per store group in [`Reader::read_path`]'s split.
+pub(super) const GROUP_BYTES: u64 = 48 << 20;
 
 /// Fills `buf` as far as the input goes; `None` on a read error.
 fn read_up_to(file: &mut File, buf: &mut [u8]) -> Option<usize> {
@@ -107,36 +128,52 @@ struct Part {
     lines: u64,
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Which bytes a part reads, and where it sits.
+#[derive(Debug, Clone, Copy)]
+struct Range {
+    from: u64,
+    to: u64,
+    first: bool,
+    last: bool,
+    /// The whole file's size.
+    size: u64,
+    /// Text per group of a later part's store.
+    group_bytes: u64,
+}
+
 fn parse_part(
     reader: &Reader,
     path: &Path,
     name: &str,
     header: &[u8],
-    from: u64,
-    to: u64,
-    k: usize,
-    last: bool,
-    size: u64,
+    range: Range,
 ) -> Option<Part> {
+    let Range {
+        from,
+        to,
+        first,
+        last,
+        size,
+        group_bytes,
+    } = range;
     let mut file = File::open(path).ok()?;
     file.seek(SeekFrom::Start(from)).ok()?;
     // The first part sizes its columns for the whole file: the others are
     // appended to them in place.
-    let hint = if k == 0 { size } else { to };
+    let hint = if first { size } else { to };
     let mut p = Parser::new(name, reader.opts, Some(hint));
     let mut base = 0;
-    if k > 0 {
+    if !first {
         reader.feed(&mut p, header).ok()?;
         if !matches!(p.state, State::Data) {
             return None;
         }
         base = p.line_no;
         p.consumed = from;
-        p.store = Some(Store {
-            width: p.columns.len(),
-            ..Store::default()
-        });
+        // Groups of at least `group_bytes` of text (more in values):
+        // large allocations, which the system takes back as they shrink.
+        let groups = usize::try_from((to - from) / group_bytes.max(1)).unwrap_or(usize::MAX);
+        p.store = Some(Store::new(p.columns.len(), groups.clamp(1, joiners())));
     }
     reader.feed(&mut p, file.take(to - from)).ok()?;
     let plain = matches!(p.state, State::Data) && p.blocks == 1 && p.previous.is_none();
@@ -173,13 +210,25 @@ fn join(parts: Vec<Part>, reader: &Reader) -> Option<T4File> {
             return None;
         }
         all.index.extend_from_slice(&p.index);
-        for c in (0..store.width).rev() {
-            let at = c * store.cap;
-            all.columns[c].extend_from_slice(&store.values[at..at + store.len]);
-            store.values.truncate(at);
-            store.values.shrink_to_fit();
-            all.all_int[c] &= p.all_int[c];
+        for (mine, theirs) in all.all_int.iter_mut().zip(&p.all_int) {
+            *mine &= *theirs;
         }
+        // Each group of columns on its own thread, from its last column
+        // back, the group's allocation shrunk behind each copy.
+        let (cap, len) = (store.cap, store.len);
+        let groups = std::mem::take(&mut store.groups);
+        std::thread::scope(|s| {
+            for (columns, mut group) in all.columns.chunks_mut(store.per).zip(groups) {
+                s.spawn(move || {
+                    for (i, column) in columns.iter_mut().enumerate().rev() {
+                        let at = i * cap;
+                        column.extend_from_slice(&group[at..at + len]);
+                        group.truncate(at);
+                        group.shrink_to_fit();
+                    }
+                });
+            }
+        });
         for mut issue in p.issues.drain(..) {
             issue.line = issue.line - base + offset;
             if all.issues.len() < reader.opts.max_issues {
