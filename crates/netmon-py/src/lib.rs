@@ -14,6 +14,8 @@
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyType};
 
 use netmon_core::{Error as CoreError, Timestamp};
 
@@ -40,12 +42,38 @@ create_exception!(
     "Binary input (BER, pcap) could not be decoded."
 );
 create_exception!(_netmon, SnmpError, Error, "An SNMP operation failed.");
-create_exception!(
-    _netmon,
-    TimeoutError,
-    Error,
-    "A network operation timed out."
-);
+/// `netmon.TimeoutError`: a `netmon.Error` and also Python's own
+/// `TimeoutError`, so that `except TimeoutError` (as asyncio code writes
+/// it) catches it. Made at import with both bases.
+static TIMEOUT_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+fn timeout_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    TIMEOUT_ERROR
+        .get_or_try_init(py, || -> PyResult<Py<PyType>> {
+            let builtins = py.import("builtins")?;
+            let bases = (py.get_type::<Error>(), builtins.getattr("TimeoutError")?);
+            let namespace = PyDict::new(py);
+            namespace.set_item("__module__", "netmon")?;
+            namespace.set_item(
+                "__doc__",
+                "A network operation timed out (also the built-in TimeoutError).",
+            )?;
+            let ty = builtins
+                .getattr("type")?
+                .call1(("TimeoutError", bases, namespace))?;
+            Ok(ty.cast_into::<PyType>()?.unbind())
+        })
+        .map(|t| t.bind(py))
+}
+
+/// A `netmon.TimeoutError` with this message.
+pub(crate) fn timeout_err(message: impl Into<String>) -> PyErr {
+    let message = message.into();
+    Python::attach(|py| match timeout_type(py) {
+        Ok(ty) => PyErr::from_type(ty.clone(), (message,)),
+        Err(e) => e,
+    })
+}
 
 /// Converts a netmon-core error into the matching Python exception, with
 /// its position as attributes.
@@ -94,7 +122,7 @@ fn _netmon(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ParseError", py.get_type::<ParseError>())?;
     m.add("DecodeError", py.get_type::<DecodeError>())?;
     m.add("SnmpError", py.get_type::<SnmpError>())?;
-    m.add("TimeoutError", py.get_type::<TimeoutError>())?;
+    m.add("TimeoutError", timeout_type(py)?)?;
     m.add_function(wrap_pyfunction!(parse_timestamp, m)?)?;
     m.add_function(wrap_pyfunction!(format_timestamp, m)?)?;
     m.add_function(wrap_pyfunction!(pcap::pcap_columns, m)?)?;

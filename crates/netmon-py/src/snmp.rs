@@ -29,7 +29,7 @@ use netmon_snmp::usm::{self, AuthProtocol, KeyCache, PrivProtocol, UsmUser};
 use netmon_snmp::value::Opaque;
 use netmon_snmp::{Error as SnmpErr, MessageRef, Oid, Pdu, PduType, Value, VarBind, Version};
 
-use crate::{DecodeError, SnmpError, TimeoutError};
+use crate::{DecodeError, SnmpError, timeout_err};
 
 /// The runtime the clients, agents and receivers run on: one worker
 /// thread, shared by everything the module starts.
@@ -438,7 +438,7 @@ async fn perform(client: &tokio::sync::Mutex<Client>, op: Op) -> Outcome {
 
 fn snmp_err(py: Python<'_>, e: &SnmpErr) -> PyErr {
     match e {
-        SnmpErr::Timeout => TimeoutError::new_err(e.to_string()),
+        SnmpErr::Timeout => timeout_err(e.to_string()),
         SnmpErr::Io(text) => PyOSError::new_err(text.clone()),
         SnmpErr::Decode(d) => {
             let err = DecodeError::new_err(e.to_string());
@@ -478,9 +478,7 @@ fn walk_end_err(py: Python<'_>, end: &WalkEnd) -> Option<PyErr> {
         WalkEnd::NonIncreasing { previous, received } => Some(SnmpError::new_err(format!(
             "the agent returned {received} after {previous}: OIDs not increasing, walk stopped"
         ))),
-        WalkEnd::Timeout => Some(TimeoutError::new_err(
-            "no answer (timeout after the retries)",
-        )),
+        WalkEnd::Timeout => Some(timeout_err("no answer (timeout after the retries)")),
         WalkEnd::BadResponse(what) => Some(SnmpError::new_err(format!("bad response: {what}"))),
         WalkEnd::Failed(e) => Some(snmp_err(py, e)),
         #[allow(unreachable_patterns)]

@@ -5,6 +5,7 @@ snmpinform sending to netmon's receivers, and the corpus's messages
 (the v3 one decrypted with its published credentials)."""
 
 import asyncio
+import builtins
 import shutil
 import subprocess
 
@@ -175,6 +176,15 @@ def test_v3_wrong_password_and_timeout(agent_port):
     silent = Client("127.0.0.1", agent_port, community="nobody", timeout=0.2, retries=1)
     with pytest.raises(netmon.TimeoutError):
         silent.get("1.3.6.1.2.1.1.5.0")
+    # Also Python's own TimeoutError, as asyncio code catches it.
+    assert issubclass(netmon.TimeoutError, builtins.TimeoutError)
+    assert issubclass(netmon.TimeoutError, netmon.Error)
+    try:
+        silent.get("1.3.6.1.2.1.1.5.0")
+    except builtins.TimeoutError as e:
+        assert "timeout" in str(e)
+    else:
+        raise AssertionError("no timeout")
 
     async def walk():
         return await AsyncClient("127.0.0.1", agent_port, community="nobody", timeout=0.2, retries=0).walk("1.3.6.1.2.1.1")

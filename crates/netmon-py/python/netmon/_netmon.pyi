@@ -1,3 +1,4 @@
+import builtins
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 __version__: str
@@ -21,7 +22,9 @@ class SnmpError(Error):
     oid: Optional[str]
     partial: Optional[List[Any]]
 
-class TimeoutError(Error):
+class TimeoutError(Error, builtins.TimeoutError):
+    """A network operation timed out (also the built-in TimeoutError)."""
+
     partial: Optional[List[Any]]
 
 def parse_timestamp(text: str) -> int:
