@@ -24,7 +24,7 @@ use netmon_snmp::engine::table::Rows;
 use netmon_snmp::engine::walk::WalkEnd;
 use netmon_snmp::message::{DecodeOptions, ScopedPduDataRef};
 use netmon_snmp::notify::{Notification, NotificationKind, Receiver};
-use netmon_snmp::pdu::{AnyPdu, AnyPduRef, error_status};
+use netmon_snmp::pdu::{AnyPdu, AnyPduRef, TrapV1, error_status};
 use netmon_snmp::usm::{self, AuthProtocol, KeyCache, PrivProtocol, UsmUser};
 use netmon_snmp::value::Opaque;
 use netmon_snmp::{Error as SnmpErr, MessageRef, Oid, Pdu, PduType, Value, VarBind, Version};
@@ -272,6 +272,17 @@ fn decode_err(e: &netmon_snmp::DecodeError) -> PyErr {
     err
 }
 
+/// A v1 Trap-PDU's own fields (enterprise, agent address, trap numbers).
+fn trap_v1_fields(d: &Bound<'_, PyDict>, t: &TrapV1) -> PyResult<()> {
+    d.set_item("enterprise", t.enterprise.to_string())?;
+    d.set_item(
+        "agent_addr",
+        std::net::Ipv4Addr::from(t.agent_addr).to_string(),
+    )?;
+    d.set_item("generic_trap", t.generic_trap)?;
+    d.set_item("specific_trap", t.specific_trap)
+}
+
 fn pdu_dict<'py>(py: Python<'py>, d: &Bound<'py, PyDict>, pdu: &AnyPduRef<'_>) -> PyResult<()> {
     match pdu.to_owned_pdu().map_err(|e| decode_err(&e))? {
         AnyPdu::Pdu(p) => {
@@ -288,13 +299,7 @@ fn pdu_dict<'py>(py: Python<'py>, d: &Bound<'py, PyDict>, pdu: &AnyPduRef<'_>) -
         }
         AnyPdu::TrapV1(t) => {
             d.set_item("pdu_type", "trap")?;
-            d.set_item("enterprise", t.enterprise.to_string())?;
-            d.set_item(
-                "agent_addr",
-                std::net::Ipv4Addr::from(t.agent_addr).to_string(),
-            )?;
-            d.set_item("generic_trap", t.generic_trap)?;
-            d.set_item("specific_trap", t.specific_trap)?;
+            trap_v1_fields(d, &t)?;
             d.set_item("time_stamp", t.time_stamp)?;
             d.set_item("varbinds", varbind_list(py, &t.varbinds)?)?;
         }
@@ -941,13 +946,7 @@ fn notification_dict<'py>(
     d.set_item("uptime", n.uptime)?;
     d.set_item("trap_oid", n.trap_oid.as_ref().map(ToString::to_string))?;
     if let Some(v1) = &n.v1 {
-        d.set_item("enterprise", v1.enterprise.to_string())?;
-        d.set_item(
-            "agent_addr",
-            std::net::Ipv4Addr::from(v1.agent_addr).to_string(),
-        )?;
-        d.set_item("generic_trap", v1.generic_trap)?;
-        d.set_item("specific_trap", v1.specific_trap)?;
+        trap_v1_fields(&d, v1)?;
     }
     d.set_item("varbinds", varbind_list(py, &n.varbinds)?)?;
     Ok(d)

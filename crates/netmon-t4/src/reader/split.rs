@@ -230,7 +230,7 @@ fn join(parts: Vec<Part>, reader: &Reader) -> Option<T4File> {
             }
         });
         for mut issue in p.issues.drain(..) {
-            issue.line = issue.line - base + offset;
+            issue.line = issue.line.saturating_sub(base) + offset;
             if all.issues.len() < reader.opts.max_issues {
                 all.issues.push(issue);
             }
