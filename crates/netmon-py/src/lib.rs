@@ -20,6 +20,7 @@ use pyo3::types::{PyDict, PyType};
 use netmon_core::{Error as CoreError, Timestamp};
 
 mod pcap;
+mod read_ahead;
 mod snmp;
 mod t4;
 

@@ -2,6 +2,7 @@
 //! while the file is read and decoded), packets one by one from a
 //! streaming reader, conversations, and the two-sided correlation.
 
+use std::collections::TryReserveError;
 use std::fs::File;
 
 use numpy::IntoPyArray;
@@ -14,6 +15,7 @@ use netmon_pcap::flows::{Direction, FlowKey, FlowTable};
 use netmon_pcap::{FileError, Packet, StreamReader};
 
 use crate::DecodeError;
+use crate::read_ahead::ReadAhead;
 
 /// A file error as `netmon.DecodeError` with its byte `offset`.
 fn file_err(py: Python<'_>, path: &str, e: &FileError) -> PyErr {
@@ -22,10 +24,11 @@ fn file_err(py: Python<'_>, path: &str, e: &FileError) -> PyErr {
     err
 }
 
-fn open(py: Python<'_>, path: &str) -> PyResult<StreamReader<File>> {
-    let f = File::open(path)
-        .map_err(|e| pyo3::exceptions::PyOSError::new_err(format!("{path}: {e}")))?;
-    // StreamReader reads in 64 KiB refills itself.
+/// A streaming reader of the file at `path`, whose octets a thread of
+/// their own reads ahead (see [`ReadAhead`]).
+fn open(py: Python<'_>, path: &str) -> PyResult<StreamReader<ReadAhead>> {
+    let os_err = |e: std::io::Error| pyo3::exceptions::PyOSError::new_err(format!("{path}: {e}"));
+    let f = ReadAhead::new(File::open(path).map_err(os_err)?).map_err(os_err)?;
     StreamReader::new(f).map_err(|e| file_err(py, path, &e))
 }
 
@@ -44,6 +47,11 @@ impl<T: Default + Copy> Nullable<T> {
     fn push(&mut self, v: Option<T>) {
         self.values.push(v.unwrap_or_default());
         self.mask.push(v.is_none());
+    }
+
+    fn reserve(&mut self, n: usize) -> Result<(), TryReserveError> {
+        self.values.try_reserve_exact(n)?;
+        self.mask.try_reserve_exact(n)
     }
 }
 
@@ -151,6 +159,10 @@ impl<K> Default for Coded<K> {
 }
 
 impl<K: std::hash::Hash + Eq + Copy> Coded<K> {
+    fn reserve(&mut self, n: usize) -> Result<(), TryReserveError> {
+        self.codes.try_reserve_exact(n)
+    }
+
     fn push(&mut self, k: Option<K>, text: impl FnOnce(K) -> String) {
         let code = match k {
             None => -1,
@@ -207,6 +219,32 @@ struct Columns {
 }
 
 impl Columns {
+    /// Room for `n` more packets in every column (an estimate: a column
+    /// that fills up grows as usual).
+    fn reserve(&mut self, n: usize) -> Result<(), TryReserveError> {
+        self.number.try_reserve_exact(n)?;
+        self.time_ns.try_reserve_exact(n)?;
+        self.caplen.try_reserve_exact(n)?;
+        self.len.try_reserve_exact(n)?;
+        self.interface.try_reserve_exact(n)?;
+        self.eth_src.reserve(n)?;
+        self.eth_dst.reserve(n)?;
+        self.vlan.reserve(n)?;
+        self.ip_src.reserve(n)?;
+        self.ip_dst.reserve(n)?;
+        self.ip_proto.reserve(n)?;
+        self.ip_ttl.reserve(n)?;
+        self.src_port.reserve(n)?;
+        self.dst_port.reserve(n)?;
+        self.tcp_flags.reserve(n)?;
+        self.tcp_seq.reserve(n)?;
+        self.tcp_ack.reserve(n)?;
+        self.icmp_type.reserve(n)?;
+        self.ip_checksum.reserve(n)?;
+        self.tcp_checksum.reserve(n)?;
+        self.udp_checksum.reserve(n)
+    }
+
     fn push(&mut self, p: &Packet<'_>, f: &Fields) {
         self.number.push(p.number);
         self.time_ns
@@ -249,6 +287,9 @@ fn nullable<'py, T: numpy::Element>(
     d.set_item(name, pair)
 }
 
+/// Packets read before the columns are sized for the rest of the file.
+const SAMPLE_PACKETS: u64 = 4096;
+
 /// Reads a whole capture into columns: a dict of NumPy arrays (nullable
 /// integers as `(values, mask)` pairs, addresses as `(codes, values)`
 /// with -1 for none) and `error` (None, or `(message, offset)` of the damage that
@@ -261,12 +302,23 @@ pub(crate) fn pcap_columns<'py>(
     checksums: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
     let mut reader = open(py, path)?;
+    let size = std::fs::metadata(path).map_or(0, |m| m.len());
     let c = py.detach(move || {
         let mut c = Columns::default();
         let mut f = Fields::default();
         while let Some(p) = reader.next_packet() {
             match p {
                 Ok(p) => {
+                    if p.number == SAMPLE_PACKETS {
+                        // Every column sized once for the whole file, from
+                        // the first packets' average size: no column copied
+                        // as it grows, no page written twice. (An estimate
+                        // too large to allocate is only not made.)
+                        let done = p.offset.max(1) as f64;
+                        let left = size.saturating_sub(p.offset as u64) as f64;
+                        let more = left / done * SAMPLE_PACKETS as f64 * 1.05;
+                        let _ = c.reserve(more as usize + 64);
+                    }
                     dissect_into(
                         p.link_type,
                         p.data,
@@ -315,7 +367,7 @@ pub(crate) fn pcap_columns<'py>(
 /// `data` (the captured octets).
 #[pyclass(unsendable)]
 pub(crate) struct PacketIter {
-    reader: StreamReader<File>,
+    reader: StreamReader<ReadAhead>,
     path: String,
     fields: Fields,
 }

@@ -126,8 +126,12 @@ def read(
 
 def _categorical(pd, codes, categories):
     """Codes into distinct values (the reader made them distinct, so
-    pandas need not check them again where it can skip the check)."""
-    dtype = pd.CategoricalDtype(categories)
+    pandas need not check them again where it can skip the check: its
+    dtype's own uniqueness check is half the cost of the column)."""
+    try:
+        dtype = pd.CategoricalDtype._from_fastpath(pd.Index(categories), False)
+    except (AttributeError, TypeError):  # a pandas without that path
+        dtype = pd.CategoricalDtype(categories)
     try:
         return pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
     except TypeError:  # pandas before 2.1 has no validate
