@@ -7,7 +7,8 @@ peak RSS is its own: netmon.t4.read into a DataFrame, netmon.t4.read into
 NumPy arrays, and the pandas path of t4Monitor (`t4_pandas.py`: the lines
 up to `Column Average`, `pandas.read_csv` with the time column parsed as
 dates). Prints time, MB/s, peak RSS, and the ratios (targets: ≥ 20×
-faster, ≤ ¼ of pandas' peak memory).
+faster, ≤ ¼ of pandas' peak memory); then ROUNDS (3) paired rounds, pandas
+timed between two netmon runs, and their median ratio.
 
     python benches/python/t4_read.py [FILE]
 """
@@ -93,6 +94,19 @@ def main() -> None:
         )
     n, p = results["netmon"], results["pandas"]
     print(f"speed: netmon {p['wall'] / n['wall']:.1f}× pandas (target ≥ 20×)")
+    # This machine's speed drifts over seconds: pandas timed between two
+    # netmon runs, so that both see the same moment.
+    rounds = int(os.environ.get("ROUNDS", "3"))
+    ratios = []
+    for _ in range(rounds):
+        before = run("netmon", path)["wall"]
+        pandas_wall = run("pandas", path)["wall"]
+        after = run("netmon", path)["wall"]
+        ratios.append(pandas_wall / ((before + after) / 2))
+    if ratios:
+        print("speed, paired rounds (pandas between two netmon runs):",
+              " ".join(f"{r:.1f}×" for r in ratios),
+              f"; median {sorted(ratios)[len(ratios) // 2]:.1f}×")
     print(f"memory: netmon's peak RSS is {n['peak_mib'] / p['peak_mib']:.2f} of pandas' (target ≤ 0.25); "
           f"over the imports (what the read itself took): {n['peak_mib'] - n['base_mib']:.0f} vs "
           f"{p['peak_mib'] - p['base_mib']:.0f} MiB = {(n['peak_mib'] - n['base_mib']) / (p['peak_mib'] - p['base_mib']):.2f}")

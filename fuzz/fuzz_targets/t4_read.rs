@@ -1,8 +1,8 @@
 //! The T4 reader on any bytes: never panics; the frame is consistent
 //! (one kind per column, issues counted); reading the same bytes whole
 //! and through a 4 KiB streaming buffer gives the same result, and so does
-//! a file read in 2 or 3 parts on as many threads whenever the split
-//! takes it; what it reads, written as T4 and read again, gives the same
+//! a file read in 2 or 3 parts on as many threads (written straight into
+//! the final columns, or joined after) whenever the split takes it; what it reads, written as T4 and read again, gives the same
 //! frame.
 #![no_main]
 
@@ -17,8 +17,8 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(a.frame, b.frame);
             let path = std::env::temp_dir().join(format!("netmon_fuzz_t4_{}.csv", std::process::id()));
             if std::fs::write(&path, data).is_ok() {
-                for parts in [2, 3] {
-                    if let Some(s) = Reader::new().read_path_in_parts(&path, parts) {
+                for (parts, direct) in [(2, Some(true)), (2, Some(false)), (3, None)] {
+                    if let Some(s) = Reader::new().read_path_in_parts(&path, parts, direct) {
                         assert_eq!(s.frame, a.frame, "{parts} parts");
                         assert_eq!(s.kinds, a.kinds, "{parts} parts");
                         assert_eq!(s.issues, a.issues, "{parts} parts");

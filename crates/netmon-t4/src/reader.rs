@@ -285,7 +285,17 @@ impl Reader {
 
     /// Feeds every line of `input` to the parser (a last line without a
     /// line end as such).
-    fn feed<R: Read>(&self, p: &mut Parser, mut input: R) -> Result<()> {
+    fn feed<R: Read>(&self, p: &mut Parser, input: R) -> Result<()> {
+        self.feed_with(p, input, |_| {})
+    }
+
+    /// [`Reader::feed`], calling `after` after each line.
+    fn feed_with<R: Read>(
+        &self,
+        p: &mut Parser,
+        mut input: R,
+        mut after: impl FnMut(&mut Parser),
+    ) -> Result<()> {
         let path = PathBuf::from(&p.name);
         let io = |source| Error::Io {
             path: path.clone(),
@@ -315,6 +325,7 @@ impl Reader {
             if n == 0 {
                 if filled > 0 {
                     p.line(&buf[..filled], false)?;
+                    after(p);
                 }
                 return Ok(());
             }
@@ -323,6 +334,7 @@ impl Reader {
             let mut scan = filled;
             while let Some(nl) = memchr(b'\n', &buf[scan..end]) {
                 p.line(&buf[start..scan + nl], true)?;
+                after(p);
                 start = scan + nl + 1;
                 scan = start;
             }
@@ -346,22 +358,41 @@ impl Reader {
         };
         let parts = threads.min(usize::try_from(size / SPLIT_MIN).unwrap_or(usize::MAX));
         if parts > 1
-            && let Some(t4) = split::read(self, path, size, parts, split::GROUP_BYTES)
+            && let Some(t4) = split::read(
+                self,
+                path,
+                size,
+                parts,
+                split::GROUP_BYTES,
+                split::Way::Either,
+            )
         {
             return Ok(t4);
         }
         self.read(&path.display().to_string(), file, Some(size))
     }
 
-    /// Reads a file in `parts` parts on as many threads, each later part's
-    /// values in several groups whatever its size, or `None` where
-    /// [`Reader::read_path`] would fall back to one thread. For tests of
-    /// the split; use `read_path`.
+    /// Reads a file in `parts` parts on as many threads, or `None` where
+    /// [`Reader::read_path`] would fall back to one thread. `direct`: each
+    /// part written straight into the final columns, or declined
+    /// (`Some(true)`); the parts joined after, each later part's values in
+    /// several groups whatever its size (`Some(false)`); either, as
+    /// `read_path` does (`None`). For tests of the split; use `read_path`.
     #[doc(hidden)]
-    pub fn read_path_in_parts(&self, path: impl AsRef<Path>, parts: usize) -> Option<T4File> {
+    pub fn read_path_in_parts(
+        &self,
+        path: impl AsRef<Path>,
+        parts: usize,
+        direct: Option<bool>,
+    ) -> Option<T4File> {
         let path = path.as_ref();
         let size = std::fs::metadata(path).ok()?.len();
-        split::read(self, path, size, parts.max(2), 1)
+        let way = match direct {
+            Some(true) => split::Way::Direct,
+            Some(false) => split::Way::Joined,
+            None => split::Way::Either,
+        };
+        split::read(self, path, size, parts.max(2), 1, way)
     }
 
     /// Reads several files, in parallel on the available cores; results in
@@ -562,6 +593,10 @@ struct Parser {
     store: Option<Store>,
     /// A part in store mode met a column its header did not have.
     declined: bool,
+    /// A part of a split file whose driver takes each block of staged
+    /// rows itself (into its share of the final columns, see [`split`]):
+    /// the columns stay empty.
+    drained_outside: bool,
 }
 
 /// The values of a later part, in a few large allocations (one per
@@ -644,6 +679,7 @@ impl Parser {
             previous: None,
             store: None,
             declined: false,
+            drained_outside: false,
         }
     }
 
@@ -830,7 +866,7 @@ impl Parser {
                 Some(&c) => c,
                 None => {
                     let c = self.columns.len();
-                    if self.store.is_some() {
+                    if self.store.is_some() || self.drained_outside {
                         // Not in the header the part was fed: the join
                         // cannot line it up; one thread reads the file.
                         self.declined = true;
@@ -908,6 +944,7 @@ impl Parser {
         self.index.reserve_exact(extra);
         match &mut self.store {
             Some(store) => store.reserve(self.index.capacity() - store.len),
+            None if self.drained_outside => {}
             None => {
                 for c in &mut self.columns {
                     c.reserve_exact(self.index.capacity() - c.len());
@@ -1018,7 +1055,7 @@ impl Parser {
         }
         self.index.push(time.as_nanos());
         self.staged_rows += 1;
-        if self.staged_rows == BLOCK_ROWS {
+        if self.staged_rows == BLOCK_ROWS && !self.drained_outside {
             self.flush();
         }
     }

@@ -15,7 +15,8 @@ use std::path::Path;
 
 use memchr::memchr;
 
-use super::{Parser, Reader, State, Store, T4File};
+use super::{AVERAGE_MARK, BLOCK_ROWS, Parser, Reader, State, Store, T4File, nth_field, rstrip};
+use crate::stamp::StampParser;
 
 /// The header must end within this many bytes for a file to be split.
 const HEAD_MAX: u64 = 8 << 20;
@@ -32,6 +33,7 @@ pub(super) fn read(
     size: u64,
     parts: usize,
     group_bytes: u64,
+    way: Way,
 ) -> Option<T4File> {
     let name = path.display().to_string();
     let mut file = File::open(path).ok()?;
@@ -72,6 +74,17 @@ pub(super) fn read(
     }
     bounds.push(size);
 
+    // Each part straight into its rows of the final columns, when every
+    // part's rows can be counted first; else each part on its own, joined.
+    let tcol = probe.block.as_ref()?.tcol;
+    let width = probe.columns.len();
+    if way != Way::Joined {
+        let t4 = direct(reader, path, &name, &header, &bounds, tcol, width);
+        if t4.is_some() || way == Way::Direct {
+            return t4;
+        }
+    }
+
     let last = parts - 1;
     let results: Vec<Option<Part>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..parts)
@@ -97,6 +110,17 @@ pub(super) fn read(
     join(results.into_iter().collect::<Option<Vec<Part>>>()?, reader)
 }
 
+/// How the parts become one frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Way {
+    /// Each part writes its rows into the final columns ([`direct`]).
+    Direct,
+    /// Each part keeps its rows; they are appended after ([`join`]).
+    Joined,
+    /// Direct if it can, else joined.
+    Either,
+}
+
 /// Threads that join a part (one per group of its store): the cores, two
 /// at least so that a test on one core still joins several groups.
 fn joiners() -> usize {
@@ -107,7 +131,7 @@ fn joiners() -> usize {
 pub(super) const GROUP_BYTES: u64 = 48 << 20;
 
 /// Fills `buf` as far as the input goes; `None` on a read error.
-fn read_up_to(file: &mut File, buf: &mut [u8]) -> Option<usize> {
+fn read_up_to(file: &mut impl Read, buf: &mut [u8]) -> Option<usize> {
     let mut n = 0;
     while n < buf.len() {
         match file.read(&mut buf[n..]) {
@@ -239,5 +263,208 @@ fn join(parts: Vec<Part>, reader: &Reader) -> Option<T4File> {
         all.blocks += p.blocks - 1;
         offset += lines;
     }
+    all.finish_with(true).ok()
+}
+
+/// The rows a part's lines give, counted without parsing their values:
+/// the non-blank lines whose time cell is a time, up to `Column Average`.
+/// A row the parse then drops (extra fields) or a later block makes the
+/// count wrong, which [`direct`] notices and declines. `None` on a read
+/// error or an overlong line.
+fn count_rows(path: &Path, from: u64, to: u64, tcol: usize) -> Option<usize> {
+    let mut file = File::open(path).ok()?;
+    file.seek(SeekFrom::Start(from)).ok()?;
+    let mut input = file.take(to - from);
+    let mut stamps = StampParser::default();
+    let mut is_row = |raw: &[u8]| -> Option<bool> {
+        let line = rstrip(raw);
+        if line.starts_with(AVERAGE_MARK.as_bytes()) {
+            return None;
+        }
+        let (a, b) = nth_field(line, tcol);
+        Some(!line.is_empty() && stamps.parse(&line[a..b]).is_some())
+    };
+    let mut buf = vec![0u8; WINDOW];
+    let (mut filled, mut rows) = (0, 0);
+    loop {
+        if filled == buf.len() {
+            return None; // a line longer than the window
+        }
+        let n = read_up_to(&mut input, &mut buf[filled..])?;
+        if n == 0 {
+            if filled > 0 && is_row(&buf[..filled]) == Some(true) {
+                rows += 1;
+            }
+            return Some(rows);
+        }
+        let end = filled + n;
+        let mut start = 0;
+        while let Some(nl) = memchr(b'\n', &buf[start..end]) {
+            match is_row(&buf[start..start + nl]) {
+                Some(row) => rows += usize::from(row),
+                None => return Some(rows),
+            }
+            start += nl + 1;
+        }
+        buf.copy_within(start..end, 0);
+        filled = end - start;
+    }
+}
+
+/// A part's share of the final columns, and how many rows it has written.
+struct Sink<'s> {
+    columns: Vec<&'s mut [f64]>,
+    len: usize,
+}
+
+impl Sink<'_> {
+    /// Moves the parser's staged rows into the part's share; a part that
+    /// outgrows its count or meets a new column is declined.
+    fn drain(&mut self, p: &mut Parser) {
+        let rows = p.staged_rows;
+        if rows == 0 {
+            return;
+        }
+        p.staged_rows = 0;
+        let room = self.columns.first().map_or(0, |c| c.len());
+        if self.len + rows > room || p.columns.len() != self.columns.len() {
+            p.declined = true;
+            return;
+        }
+        for (c, column) in self.columns.iter_mut().enumerate() {
+            let from = c * BLOCK_ROWS;
+            column[self.len..self.len + rows].copy_from_slice(&p.staged[from..from + rows]);
+        }
+        self.len += rows;
+    }
+}
+
+/// The split without a join: the rows of every part counted first (on
+/// the parts' threads), the final columns made at their full length
+/// (zeroed lazily by the system, so no page is touched before its part
+/// writes it), and each part parsed straight into its rows of them. Each
+/// page of values is then written once, by the thread that parses it.
+/// `None` when a count turns out wrong or a part is not plain rows of the
+/// header (the caller then joins the parts).
+fn direct(
+    reader: &Reader,
+    path: &Path,
+    name: &str,
+    header: &[u8],
+    bounds: &[u64],
+    tcol: usize,
+    width: usize,
+) -> Option<T4File> {
+    let parts = bounds.len() - 1;
+    let data_start = header.len() as u64;
+    let range = |k: usize| (bounds[k].max(data_start), bounds[k + 1]);
+    let counts: Vec<usize> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..parts)
+            .map(|k| {
+                let (from, to) = range(k);
+                s.spawn(move || count_rows(path, from, to, tcol))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect::<Option<Vec<usize>>>()
+    })?;
+    let total: usize = counts.iter().sum();
+    let mut columns: Vec<Vec<f64>> = (0..width).map(|_| vec![0.0; total]).collect();
+    let results: Vec<Option<Part>> = {
+        let mut sinks: Vec<Sink<'_>> = (0..parts)
+            .map(|_| Sink {
+                columns: Vec::with_capacity(width),
+                len: 0,
+            })
+            .collect();
+        for column in &mut columns {
+            let mut rest = &mut column[..];
+            for (sink, &n) in sinks.iter_mut().zip(&counts) {
+                let (mine, more) = rest.split_at_mut(n);
+                sink.columns.push(mine);
+                rest = more;
+            }
+        }
+        std::thread::scope(|s| {
+            let handles: Vec<_> = sinks
+                .into_iter()
+                .enumerate()
+                .map(|(k, mut sink)| {
+                    let (from, to) = range(k);
+                    let count = counts[k];
+                    s.spawn(move || {
+                        let mut file = File::open(path).ok()?;
+                        file.seek(SeekFrom::Start(from)).ok()?;
+                        let mut p = Parser::new(name, reader.opts, None);
+                        reader.feed(&mut p, header).ok()?;
+                        if !matches!(p.state, State::Data) || p.columns.len() != width {
+                            return None;
+                        }
+                        let base = p.line_no;
+                        p.consumed = from;
+                        p.drained_outside = true;
+                        p.index.reserve_exact(if k == 0 { total } else { count });
+                        reader
+                            .feed_with(&mut p, file.take(to - from), |p| {
+                                if p.staged_rows == BLOCK_ROWS {
+                                    sink.drain(p);
+                                }
+                            })
+                            .ok()?;
+                        sink.drain(&mut p);
+                        let last = k + 1 == parts;
+                        let plain = matches!(p.state, State::Data) && p.previous.is_none();
+                        if (!last && !plain) || p.declined || p.blocks != 1 || sink.len != count {
+                            return None;
+                        }
+                        let lines = p.line_no - base;
+                        Some(Part {
+                            parser: p,
+                            base,
+                            lines,
+                        })
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        })
+    };
+    let mut parts = results
+        .into_iter()
+        .collect::<Option<Vec<Part>>>()?
+        .into_iter();
+    let mut all = parts.next()?.parser;
+    // The first part's lines follow the header's: its line numbers are
+    // the file's; a later part's are moved past the parts before it.
+    let mut offset = all.line_no;
+    for part in parts {
+        let Part {
+            parser: mut p,
+            base,
+            lines,
+        } = part;
+        all.index.extend_from_slice(&p.index);
+        for (mine, theirs) in all.all_int.iter_mut().zip(&p.all_int) {
+            *mine &= *theirs;
+        }
+        for mut issue in p.issues.drain(..) {
+            issue.line = issue.line.saturating_sub(base) + offset;
+            if all.issues.len() < reader.opts.max_issues {
+                all.issues.push(issue);
+            }
+        }
+        all.issue_count += p.issue_count;
+        offset += lines;
+    }
+    if all.index.len() != total {
+        return None;
+    }
+    all.drained_outside = false;
+    all.columns = columns;
     all.finish_with(true).ok()
 }
