@@ -103,6 +103,7 @@ def main() -> None:
         pandas_wall = run("pandas", path)["wall"]
         after = run("netmon", path)["wall"]
         ratios.append(pandas_wall / ((before + after) / 2))
+        print(f"  round: netmon {before:.2f} s, pandas {pandas_wall:.2f} s, netmon {after:.2f} s")
     if ratios:
         print("speed, paired rounds (pandas between two netmon runs):",
               " ".join(f"{r:.1f}×" for r in ratios),
