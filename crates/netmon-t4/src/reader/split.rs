@@ -1,7 +1,11 @@
 //! One file parsed by several threads: the header is read once, the data
-//! rows are cut into parts at line ends, each part is parsed by its own
-//! [`Parser`] (the later ones fed the header first), and the parts are
-//! joined in order.
+//! rows are cut into parts at line ends, and each part is parsed by its
+//! own [`Parser`]. Two ways to one frame:
+//! - [`direct`]: every part's rows are counted first, the final columns
+//!   made at full length, and each part writes straight into its rows of
+//!   them (no copy after, each page written once);
+//! - [`join`], when a count turns out wrong: each part keeps its rows and
+//!   the parts are appended in order.
 //!
 //! The result is the one a single parser gives, or nothing (and the
 //! caller reads the file on one thread): every part but the last must end
@@ -233,10 +237,7 @@ fn join(parts: Vec<Part>, reader: &Reader) -> Option<T4File> {
         if p.names != all.names || store.width != all.columns.len() {
             return None;
         }
-        all.index.extend_from_slice(&p.index);
-        for (mine, theirs) in all.all_int.iter_mut().zip(&p.all_int) {
-            *mine &= *theirs;
-        }
+        absorb(&mut all, &mut p, base, offset, reader.opts.max_issues);
         // Each group of columns on its own thread, from its last column
         // back, the group's allocation shrunk behind each copy.
         let (cap, len) = (store.cap, store.len);
@@ -253,17 +254,27 @@ fn join(parts: Vec<Part>, reader: &Reader) -> Option<T4File> {
                 });
             }
         });
-        for mut issue in p.issues.drain(..) {
-            issue.line = issue.line.saturating_sub(base) + offset;
-            if all.issues.len() < reader.opts.max_issues {
-                all.issues.push(issue);
-            }
-        }
-        all.issue_count += p.issue_count;
         all.blocks += p.blocks - 1;
         offset += lines;
     }
     all.finish_with(true).ok()
+}
+
+/// Takes a later part's times, value kinds and issues into `all`, the
+/// issues' line numbers moved from after the part's `base` lines (its
+/// header) to after the `offset` lines of the file before it.
+fn absorb(all: &mut Parser, p: &mut Parser, base: u64, offset: u64, max_issues: usize) {
+    all.index.extend_from_slice(&p.index);
+    for (mine, theirs) in all.all_int.iter_mut().zip(&p.all_int) {
+        *mine &= *theirs;
+    }
+    for mut issue in p.issues.drain(..) {
+        issue.line = issue.line.saturating_sub(base) + offset;
+        if all.issues.len() < max_issues {
+            all.issues.push(issue);
+        }
+    }
+    all.issue_count += p.issue_count;
 }
 
 /// The rows a part's lines give, counted without parsing their values:
@@ -448,17 +459,7 @@ fn direct(
             base,
             lines,
         } = part;
-        all.index.extend_from_slice(&p.index);
-        for (mine, theirs) in all.all_int.iter_mut().zip(&p.all_int) {
-            *mine &= *theirs;
-        }
-        for mut issue in p.issues.drain(..) {
-            issue.line = issue.line.saturating_sub(base) + offset;
-            if all.issues.len() < reader.opts.max_issues {
-                all.issues.push(issue);
-            }
-        }
-        all.issue_count += p.issue_count;
+        absorb(&mut all, &mut p, base, offset, reader.opts.max_issues);
         offset += lines;
     }
     if all.index.len() != total {
