@@ -53,6 +53,11 @@ impl<T: Default + Copy> Nullable<T> {
         self.values.try_reserve_exact(n)?;
         self.mask.try_reserve_exact(n)
     }
+
+    fn shrink(&mut self) {
+        self.values.shrink_to_fit();
+        self.mask.shrink_to_fit();
+    }
 }
 
 fn mac(m: [u8; 6]) -> String {
@@ -163,6 +168,10 @@ impl<K: std::hash::Hash + Eq + Copy> Coded<K> {
         self.codes.try_reserve_exact(n)
     }
 
+    fn shrink(&mut self) {
+        self.codes.shrink_to_fit();
+    }
+
     fn push(&mut self, k: Option<K>, text: impl FnOnce(K) -> String) {
         let code = match k {
             None => -1,
@@ -243,6 +252,32 @@ impl Columns {
         self.ip_checksum.reserve(n)?;
         self.tcp_checksum.reserve(n)?;
         self.udp_checksum.reserve(n)
+    }
+
+    /// Gives back what an estimate reserved beyond the packets read
+    /// (large allocations shrink in place).
+    fn shrink(&mut self) {
+        self.number.shrink_to_fit();
+        self.time_ns.shrink_to_fit();
+        self.caplen.shrink_to_fit();
+        self.len.shrink_to_fit();
+        self.interface.shrink_to_fit();
+        self.eth_src.shrink();
+        self.eth_dst.shrink();
+        self.vlan.shrink();
+        self.ip_src.shrink();
+        self.ip_dst.shrink();
+        self.ip_proto.shrink();
+        self.ip_ttl.shrink();
+        self.src_port.shrink();
+        self.dst_port.shrink();
+        self.tcp_flags.shrink();
+        self.tcp_seq.shrink();
+        self.tcp_ack.shrink();
+        self.icmp_type.shrink();
+        self.ip_checksum.shrink();
+        self.tcp_checksum.shrink();
+        self.udp_checksum.shrink();
     }
 
     fn push(&mut self, p: &Packet<'_>, f: &Fields) {
@@ -334,6 +369,7 @@ pub(crate) fn pcap_columns<'py>(
                 }
             }
         }
+        c.shrink();
         c
     });
     let d = PyDict::new(py);
