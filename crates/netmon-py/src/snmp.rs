@@ -21,7 +21,7 @@ use netmon_snmp::client::Client;
 use netmon_snmp::engine::client::Security;
 use netmon_snmp::engine::retry::RetryPolicy;
 use netmon_snmp::engine::table::Rows;
-use netmon_snmp::engine::walk::WalkEnd;
+use netmon_snmp::engine::walk::{WalkEnd, WalkMode};
 use netmon_snmp::message::{DecodeOptions, ScopedPduDataRef};
 use netmon_snmp::notify::{Notification, NotificationKind, Receiver};
 use netmon_snmp::pdu::{AnyPdu, AnyPduRef, TrapV1, error_status};
@@ -410,7 +410,9 @@ enum Op {
 
 enum Outcome {
     Pdu(Pdu),
-    Walk(Vec<VarBind>, WalkEnd),
+    /// A walk's varbinds, already Python tuples (converted batch by batch
+    /// while the next request was out), and the first conversion error.
+    Walk(Py<PyList>, WalkEnd, Option<PyErr>),
     Table(Rows, WalkEnd),
     Failed(SnmpErr),
 }
@@ -422,13 +424,12 @@ async fn perform(client: &tokio::sync::Mutex<Client>, op: Op) -> Outcome {
         Op::GetNext(o) => c.get_next(&o).await,
         Op::GetBulk(nr, mr, o) => c.get_bulk(nr, mr, &o).await,
         Op::Set(v) => c.set(v).await,
-        Op::Walk(root) => {
-            let (vbs, end) = c.walk(root).await;
-            return Outcome::Walk(vbs, end);
-        }
+        Op::Walk(root) => return walk_to_list(&mut c, root, WalkMode::GetNext).await,
         Op::BulkWalk(root, mr) => {
-            let (vbs, end) = c.bulk_walk(root, mr).await;
-            return Outcome::Walk(vbs, end);
+            let mode = WalkMode::GetBulk {
+                max_repetitions: mr,
+            };
+            return walk_to_list(&mut c, root, mode).await;
         }
         Op::Table(entry, cols, mr) => {
             let (rows, end) = c.table(entry, &cols, mr).await;
@@ -439,6 +440,27 @@ async fn perform(client: &tokio::sync::Mutex<Client>, op: Op) -> Outcome {
         Ok(p) => Outcome::Pdu(p),
         Err(e) => Outcome::Failed(e),
     }
+}
+
+/// A walk whose varbinds become Python tuples one answer at a time, each
+/// answer's while the next request is out (the GIL taken per batch): the
+/// conversion overlaps the agent's work instead of following the walk.
+async fn walk_to_list(c: &mut Client, root: Oid, mode: WalkMode) -> Outcome {
+    let list = Python::attach(|py| PyList::empty(py).unbind());
+    let mut failed: Option<PyErr> = None;
+    let (_, end) = c
+        .walk_batches(root, mode, |batch| {
+            Python::attach(|py| {
+                let list = list.bind(py);
+                for vb in &batch {
+                    if let Err(e) = varbind_tuple(py, vb).and_then(|t| list.append(t)) {
+                        failed.get_or_insert(e);
+                    }
+                }
+            })
+        })
+        .await;
+    Outcome::Walk(list, end, failed)
 }
 
 fn snmp_err(py: Python<'_>, e: &SnmpErr) -> PyErr {
@@ -501,8 +523,11 @@ fn outcome_result(py: Python<'_>, o: Outcome) -> PyResult<Py<PyAny>> {
             }
             Ok(varbind_list(py, &p.varbinds)?.into_any().unbind())
         }
-        Outcome::Walk(vbs, end) => {
-            let list = varbind_list(py, &vbs)?;
+        Outcome::Walk(list, end, failed) => {
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            let list = list.into_bound(py);
             match walk_end_err(py, &end) {
                 None => Ok(list.into_any().unbind()),
                 Some(e) => {

@@ -345,6 +345,24 @@ impl Client {
 
     /// Walks a subtree; returns what was received and why it ended.
     pub async fn walk_with(&mut self, root: Oid, mode: WalkMode) -> (Vec<VarBind>, WalkEnd) {
+        let mut out = Vec::new();
+        let (_, end) = self
+            .walk_batches(root, mode, |batch| out.extend(batch))
+            .await;
+        (out, end)
+    }
+
+    /// Walks as [`Client::walk_with`] does, handing each answer's varbinds
+    /// to `batch` while the next request is on its way: what the caller
+    /// does with one batch (convert it, store it) overlaps the agent's
+    /// work on the next. Returns how many varbinds came and how the walk
+    /// ended.
+    pub async fn walk_batches(
+        &mut self,
+        root: Oid,
+        mode: WalkMode,
+        mut batch: impl FnMut(Vec<VarBind>),
+    ) -> (usize, WalkEnd) {
         // Start from what worked last time with this target, if smaller.
         let mode = match (mode, self.learned_repetitions) {
             (WalkMode::GetBulk { max_repetitions }, Some(l)) => WalkMode::GetBulk {
@@ -357,27 +375,43 @@ impl Client {
             WalkMode::GetNext => 0,
         };
         let mut walk = Walk::new(root, mode, self.version);
-        let mut out = Vec::new();
+        let mut held: Vec<VarBind> = Vec::new();
+        let mut count = 0;
         while let Some(req) = walk.next_request() {
-            match self
-                .request(
+            let ready = std::mem::take(&mut held);
+            // The request goes out on its first poll (then waits for the
+            // answer); the batch is handed over meanwhile.
+            let (answer, ()) = tokio::join!(
+                self.request(
                     req.pdu_type,
                     vec![VarBind::null(req.after)],
                     0,
                     req.max_repetitions,
-                )
-                .await
-            {
-                Ok(pdu) => out.extend(walk.take_response(pdu)),
+                ),
+                async {
+                    if !ready.is_empty() {
+                        batch(ready);
+                    }
+                },
+            );
+            match answer {
+                Ok(pdu) => {
+                    held = walk.take_response(pdu);
+                    count += held.len();
+                }
                 Err(Error::Timeout) => walk.on_timeout(),
-                Err(e) => return (out, WalkEnd::Failed(e)),
+                // Every batch before this answer has been handed over.
+                Err(e) => return (count, WalkEnd::Failed(e)),
             }
+        }
+        if !held.is_empty() {
+            batch(held);
         }
         if walk.max_repetitions() > 0 && walk.max_repetitions() < asked {
             self.learned_repetitions = Some(walk.max_repetitions());
         }
         let end = walk.end().cloned().unwrap_or(WalkEnd::Timeout);
-        (out, end)
+        (count, end)
     }
 
     /// Walks with GetNext (snmpwalk).

@@ -150,3 +150,42 @@ async fn bulk_shrinks_on_too_big_and_remembers() {
         assert_eq!(cells[2], None);
     }
 }
+
+/// `walk_batches` hands over every answer's varbinds in order, one batch
+/// per answer (at most max-repetitions each); together they name what
+/// `walk_with` returns, and the count says how many there were.
+#[tokio::test]
+async fn walk_batches_hand_over_each_answer_in_order() {
+    use netmon_snmp::engine::walk::WalkMode;
+    let (addr, _) = serve(device(65507), 1000).await;
+    let mut c = Client::connect(
+        addr,
+        Version::V2c,
+        Security::Community(b"public".to_vec()),
+        policy(),
+    )
+    .await
+    .unwrap();
+    let root = oid("1.3.6.1.2.1");
+    for mode in [WalkMode::GetBulk { max_repetitions: 7 }, WalkMode::GetNext] {
+        let (whole, end) = c.walk_with(root.clone(), mode).await;
+        assert_eq!(end, WalkEnd::LeftSubtree);
+        assert!(whole.len() > 50, "{}", whole.len());
+        let mut batches = Vec::new();
+        let (count, end) = c
+            .walk_batches(root.clone(), mode, |b| batches.push(b))
+            .await;
+        assert_eq!(end, WalkEnd::LeftSubtree);
+        assert_eq!(count, whole.len());
+        let most = match mode {
+            WalkMode::GetBulk { max_repetitions } => max_repetitions as usize,
+            WalkMode::GetNext => 1,
+        };
+        assert!(batches.iter().all(|b| !b.is_empty() && b.len() <= most));
+        assert!(batches.len() >= whole.len().div_ceil(most));
+        // The simulated counters move between the two walks: the names.
+        let names =
+            |v: &[netmon_snmp::VarBind]| v.iter().map(|vb| vb.name.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&batches.concat()), names(&whole));
+    }
+}
