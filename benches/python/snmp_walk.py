@@ -47,6 +47,12 @@ def measure(label, walk):
     return n, best_wall, best_cpu
 
 
+def _seconds(fn) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
 def main() -> None:
     with snmpd() as port:
         results = {}
@@ -73,6 +79,15 @@ def main() -> None:
                     return len([x async for x in s.getbulk(ROOT)])
 
             results["gufo"] = measure("gufo_snmp sync", gufo_sync)
+            # The machine's speed drifts: the two blocking clients in turns,
+            # each the best of 5 per round, and the median ratio.
+            ratios = []
+            for _ in range(6):
+                ours = min(_seconds(lambda: client.bulk_walk(ROOT, REPS)) for _ in range(5))
+                theirs = min(_seconds(gufo_sync) for _ in range(5))
+                ratios.append(theirs / ours)
+            print("netmon vs gufo, paired rounds (wall):", " ".join(f"{r:.2f}×" for r in ratios),
+                  f"; median {sorted(ratios)[len(ratios) // 2]:.2f}×")
             results["gufo_async"] = measure("gufo_snmp async", lambda: asyncio.run(gufo_async()))
 
         try:
