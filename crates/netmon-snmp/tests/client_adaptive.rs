@@ -27,6 +27,18 @@ fn policy() -> RetryPolicy {
     }
 }
 
+/// A v2c client (community public) of `addr`.
+async fn v2c_client(addr: std::net::SocketAddr) -> Client {
+    Client::connect(
+        addr,
+        Version::V2c,
+        Security::Community(b"public".to_vec()),
+        policy(),
+    )
+    .await
+    .unwrap()
+}
+
 /// Serves `agent` on a loopback port; GetBulk asking for more than
 /// `bulk_limit` repetitions gets tooBig (as some agents do instead of
 /// cutting the answer), counted in the returned counter.
@@ -77,14 +89,7 @@ fn device(max_size: usize) -> Agent {
 #[tokio::test]
 async fn get_is_split_when_the_answer_is_too_big() {
     let (addr, _) = serve(device(600), i32::MAX).await;
-    let mut c = Client::connect(
-        addr,
-        Version::V2c,
-        Security::Community(b"public".to_vec()),
-        policy(),
-    )
-    .await
-    .unwrap();
+    let mut c = v2c_client(addr).await;
     let mut oids = Vec::new();
     for col in [2, 10, 16, 6, 5] {
         for i in 1..=8 {
@@ -118,14 +123,7 @@ async fn get_is_split_when_the_answer_is_too_big() {
 #[tokio::test]
 async fn bulk_shrinks_on_too_big_and_remembers() {
     let (addr, too_big) = serve(device(65507), 5).await;
-    let mut c = Client::connect(
-        addr,
-        Version::V2c,
-        Security::Community(b"public".to_vec()),
-        policy(),
-    )
-    .await
-    .unwrap();
+    let mut c = v2c_client(addr).await;
     let (rows, end) = c.bulk_walk(oid("1.3.6.1.2.1.2.2.1.2"), 40).await;
     assert_eq!(end, WalkEnd::LeftSubtree);
     assert_eq!(rows.len(), 8);
@@ -158,14 +156,7 @@ async fn bulk_shrinks_on_too_big_and_remembers() {
 async fn walk_batches_hand_over_each_answer_in_order() {
     use netmon_snmp::engine::walk::WalkMode;
     let (addr, _) = serve(device(65507), 1000).await;
-    let mut c = Client::connect(
-        addr,
-        Version::V2c,
-        Security::Community(b"public".to_vec()),
-        policy(),
-    )
-    .await
-    .unwrap();
+    let mut c = v2c_client(addr).await;
     let root = oid("1.3.6.1.2.1");
     for mode in [WalkMode::GetBulk { max_repetitions: 7 }, WalkMode::GetNext] {
         let (whole, end) = c.walk_with(root.clone(), mode).await;

@@ -867,8 +867,9 @@ impl Parser {
                 None => {
                     let c = self.columns.len();
                     if self.store.is_some() || self.drained_outside {
-                        // Not in the header the part was fed: the join
-                        // cannot line it up; one thread reads the file.
+                        // Not in the header the part was fed: neither
+                        // way of the split can line it up; the part
+                        // declines.
                         self.declined = true;
                     }
                     let mut col = Vec::with_capacity(self.index.capacity());

@@ -90,26 +90,16 @@ pub(super) fn read(
     }
 
     let last = parts - 1;
-    let results: Vec<Option<Part>> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..parts)
-            .map(|k| {
-                let (from, to) = (bounds[k], bounds[k + 1]);
-                let (name, header) = (&name, &header);
-                let range = Range {
-                    from,
-                    to,
-                    first: k == 0,
-                    last: k == last,
-                    size,
-                    group_bytes,
-                };
-                s.spawn(move || parse_part(reader, path, name, header, range))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
+    let results = each_on_a_thread((0..parts).collect(), |k| {
+        let range = Range {
+            from: bounds[k],
+            to: bounds[k + 1],
+            first: k == 0,
+            last: k == last,
+            size,
+            group_bytes,
+        };
+        parse_part(reader, path, &name, &header, range)
     });
     join(results.into_iter().collect::<Option<Vec<Part>>>()?, reader)
 }
@@ -123,6 +113,22 @@ pub(super) enum Way {
     Joined,
     /// Direct if it can, else joined.
     Either,
+}
+
+/// `f` on each of `inputs`, one thread each; the results in order (a
+/// thread's panic goes on in the caller).
+fn each_on_a_thread<I: Send, T: Send>(inputs: Vec<I>, f: impl Fn(I) -> T + Sync) -> Vec<T> {
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = inputs
+            .into_iter()
+            .map(|input| s.spawn(move || f(input)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
 }
 
 /// Threads that join a part (one per group of its store): the cores, two
@@ -227,17 +233,12 @@ fn join(parts: Vec<Part>, reader: &Reader) -> Option<T4File> {
     let mut offset = first.lines;
     let mut all = first.parser;
     all.flush();
-    for part in parts {
-        let Part {
-            parser: mut p,
-            base,
-            lines,
-        } = part;
-        let mut store = p.store.take()?;
-        if p.names != all.names || store.width != all.columns.len() {
+    for mut part in parts {
+        let mut store = part.parser.store.take()?;
+        if part.parser.names != all.names || store.width != all.columns.len() {
             return None;
         }
-        absorb(&mut all, &mut p, base, offset, reader.opts.max_issues);
+        absorb(&mut all, &mut part, offset, reader.opts.max_issues);
         // Each group of columns on its own thread, from its last column
         // back, the group's allocation shrunk behind each copy.
         let (cap, len) = (store.cap, store.len);
@@ -254,8 +255,8 @@ fn join(parts: Vec<Part>, reader: &Reader) -> Option<T4File> {
                 });
             }
         });
-        all.blocks += p.blocks - 1;
-        offset += lines;
+        all.blocks += part.parser.blocks - 1;
+        offset += part.lines;
     }
     all.finish_with(true).ok()
 }
@@ -263,7 +264,8 @@ fn join(parts: Vec<Part>, reader: &Reader) -> Option<T4File> {
 /// Takes a later part's times, value kinds and issues into `all`, the
 /// issues' line numbers moved from after the part's `base` lines (its
 /// header) to after the `offset` lines of the file before it.
-fn absorb(all: &mut Parser, p: &mut Parser, base: u64, offset: u64, max_issues: usize) {
+fn absorb(all: &mut Parser, part: &mut Part, offset: u64, max_issues: usize) {
+    let (p, base) = (&mut part.parser, part.base);
     all.index.extend_from_slice(&p.index);
     for (mine, theirs) in all.all_int.iter_mut().zip(&p.all_int) {
         *mine &= *theirs;
@@ -369,21 +371,14 @@ fn direct(
     let parts = bounds.len() - 1;
     let data_start = header.len() as u64;
     let range = |k: usize| (bounds[k].max(data_start), bounds[k + 1]);
-    let counts: Vec<usize> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..parts)
-            .map(|k| {
-                let (from, to) = range(k);
-                s.spawn(move || count_rows(path, from, to, tcol))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect::<Option<Vec<usize>>>()
-    })?;
+    let counts = each_on_a_thread((0..parts).collect(), |k| {
+        let (from, to) = range(k);
+        count_rows(path, from, to, tcol)
+    });
+    let counts = counts.into_iter().collect::<Option<Vec<usize>>>()?;
     let total: usize = counts.iter().sum();
     let mut columns: Vec<Vec<f64>> = (0..width).map(|_| vec![0.0; total]).collect();
-    let results: Vec<Option<Part>> = {
+    let results = {
         let mut sinks: Vec<Sink<'_>> = (0..parts)
             .map(|_| Sink {
                 columns: Vec::with_capacity(width),
@@ -398,51 +393,17 @@ fn direct(
                 rest = more;
             }
         }
-        std::thread::scope(|s| {
-            let handles: Vec<_> = sinks
-                .into_iter()
-                .enumerate()
-                .map(|(k, mut sink)| {
-                    let (from, to) = range(k);
-                    let count = counts[k];
-                    s.spawn(move || {
-                        let mut file = File::open(path).ok()?;
-                        file.seek(SeekFrom::Start(from)).ok()?;
-                        let mut p = Parser::new(name, reader.opts, None);
-                        reader.feed(&mut p, header).ok()?;
-                        if !matches!(p.state, State::Data) || p.columns.len() != width {
-                            return None;
-                        }
-                        let base = p.line_no;
-                        p.consumed = from;
-                        p.drained_outside = true;
-                        p.index.reserve_exact(if k == 0 { total } else { count });
-                        reader
-                            .feed_with(&mut p, file.take(to - from), |p| {
-                                if p.staged_rows == BLOCK_ROWS {
-                                    sink.drain(p);
-                                }
-                            })
-                            .ok()?;
-                        sink.drain(&mut p);
-                        let last = k + 1 == parts;
-                        let plain = matches!(p.state, State::Data) && p.previous.is_none();
-                        if (!last && !plain) || p.declined || p.blocks != 1 || sink.len != count {
-                            return None;
-                        }
-                        let lines = p.line_no - base;
-                        Some(Part {
-                            parser: p,
-                            base,
-                            lines,
-                        })
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                .collect()
+        let jobs: Vec<_> = sinks.into_iter().enumerate().collect();
+        each_on_a_thread(jobs, |(k, sink)| {
+            let (from, to) = range(k);
+            let share = Share {
+                from,
+                to,
+                rows: counts[k],
+                reserve: if k == 0 { total } else { counts[k] },
+                last: k + 1 == parts,
+            };
+            parse_into(reader, path, name, header, width, share, sink)
         })
     };
     let mut parts = results
@@ -453,14 +414,9 @@ fn direct(
     // The first part's lines follow the header's: its line numbers are
     // the file's; a later part's are moved past the parts before it.
     let mut offset = all.line_no;
-    for part in parts {
-        let Part {
-            parser: mut p,
-            base,
-            lines,
-        } = part;
-        absorb(&mut all, &mut p, base, offset, reader.opts.max_issues);
-        offset += lines;
+    for mut part in parts {
+        absorb(&mut all, &mut part, offset, reader.opts.max_issues);
+        offset += part.lines;
     }
     if all.index.len() != total {
         return None;
@@ -468,4 +424,59 @@ fn direct(
     all.drained_outside = false;
     all.columns = columns;
     all.finish_with(true).ok()
+}
+
+/// A part's bytes and rows in the direct way.
+#[derive(Debug, Clone, Copy)]
+struct Share {
+    from: u64,
+    to: u64,
+    /// The rows counted in it: its slices' length.
+    rows: usize,
+    /// Times to make room for (the first part's index takes all).
+    reserve: usize,
+    last: bool,
+}
+
+/// Parses one part, fed the header first, into its share of the final
+/// columns; `None` if it does not give exactly its counted rows as plain
+/// rows of the header.
+fn parse_into(
+    reader: &Reader,
+    path: &Path,
+    name: &str,
+    header: &[u8],
+    width: usize,
+    share: Share,
+    mut sink: Sink<'_>,
+) -> Option<Part> {
+    let mut file = File::open(path).ok()?;
+    file.seek(SeekFrom::Start(share.from)).ok()?;
+    let mut p = Parser::new(name, reader.opts, None);
+    reader.feed(&mut p, header).ok()?;
+    if !matches!(p.state, State::Data) || p.columns.len() != width {
+        return None;
+    }
+    let base = p.line_no;
+    p.consumed = share.from;
+    p.drained_outside = true;
+    p.index.reserve_exact(share.reserve);
+    reader
+        .feed_with(&mut p, file.take(share.to - share.from), |p| {
+            if p.staged_rows == BLOCK_ROWS {
+                sink.drain(p);
+            }
+        })
+        .ok()?;
+    sink.drain(&mut p);
+    let plain = matches!(p.state, State::Data) && p.previous.is_none();
+    if (!share.last && !plain) || p.declined || p.blocks != 1 || sink.len != share.rows {
+        return None;
+    }
+    let lines = p.line_no - base;
+    Some(Part {
+        parser: p,
+        base,
+        lines,
+    })
 }
