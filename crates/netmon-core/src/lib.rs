@@ -52,7 +52,7 @@ pub use collector::{
     SampleSource, SimulatedSamples, fetch_all, poll_series,
 };
 pub use error::{Error, Position, Result};
-pub use frame::{Aggregation, ColumnSelector, ColumnStats, Frame, Resample, Tags};
+pub use frame::{Aggregation, ColumnSelector, ColumnStats, Frame, Resample, Slab, Tags};
 pub use mirror::{Mirror, SyncKind, Synced};
 pub use secret::Secret;
 pub use time::{Civil, Timestamp};

@@ -256,9 +256,12 @@ pub(crate) fn t4_read<'py>(
             )));
         }
     };
+    // One vector per column: NumPy takes each over without a copy, where
+    // a slab's columns would be copied out of it.
     let reader = Reader::builder()
         .max_issues(max_issues)
         .threads(threads)
+        .slab(false)
         .build();
     let (files, failed, merged) = py.detach(|| {
         let results = read_sources(&reader, &sources);

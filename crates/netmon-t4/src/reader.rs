@@ -17,7 +17,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use memchr::memchr;
-use netmon_core::{Frame, Tags, Timestamp};
+use netmon_core::{Frame, Slab, Tags, Timestamp};
 
 use crate::error::{Error, Issue, IssueKind, Result};
 use crate::number::{Cell, scan_cell, trim};
@@ -179,11 +179,13 @@ impl T4File {
 /// | `max_issues` (kept in [`T4File::issues`]; all are counted) | 1000 |
 /// | `buffer` (bytes read at a time from a stream) | 1 MiB |
 /// | `threads` (per file, [`Reader::read_path`]) | the available cores |
+/// | `slab` (the columns in one allocation, see [`ReaderBuilder::slab`]) | yes |
 #[derive(Debug, Clone, Copy)]
 pub struct ReaderBuilder {
     max_issues: usize,
     buffer: usize,
     threads: usize,
+    slab: bool,
 }
 
 impl Default for ReaderBuilder {
@@ -192,6 +194,7 @@ impl Default for ReaderBuilder {
             max_issues: 1000,
             buffer: 1 << 20,
             threads: 0,
+            slab: true,
         }
     }
 }
@@ -218,6 +221,18 @@ impl ReaderBuilder {
     /// Files under 16 MB are always parsed on one.
     pub fn threads(mut self, n: usize) -> Self {
         self.threads = n;
+        self
+    }
+
+    /// Whether a file whose size is known (a path, bytes, a stream with a
+    /// size hint) is read into one [`Slab`] that all the frame's columns
+    /// share (the default), or into one `Vec` per column. The slab is
+    /// mapped for transparent huge pages on Linux, which saves most of the
+    /// page faults of filling a large frame; but [`Frame::into_parts`]
+    /// then copies the values out, so a consumer that moves the columns
+    /// on (to NumPy, say) asks for `false`.
+    pub fn slab(mut self, yes: bool) -> Self {
+        self.slab = yes;
         self
     }
 
@@ -263,6 +278,7 @@ impl Reader {
     /// Reads a whole file held in memory (no copy of the data).
     pub fn read_bytes(&self, name: &str, data: &[u8]) -> Result<T4File> {
         let mut p = Parser::new(name, self.opts, Some(data.len() as u64));
+        p.slab_wanted = self.opts.slab;
         let mut start = 0;
         while let Some(nl) = memchr(b'\n', &data[start..]) {
             p.line(&data[start..start + nl], true)?;
@@ -279,6 +295,7 @@ impl Reader {
     /// once instead of grown.
     pub fn read<R: Read>(&self, name: &str, input: R, size_hint: Option<u64>) -> Result<T4File> {
         let mut p = Parser::new(name, self.opts, size_hint);
+        p.slab_wanted = self.opts.slab && size_hint.is_some();
         self.feed(&mut p, input)?;
         p.finish()
     }
@@ -597,6 +614,49 @@ struct Parser {
     /// rows itself (into its share of the final columns, see [`split`]):
     /// the columns stay empty.
     drained_outside: bool,
+    /// Whether the columns may go into one slab (a whole file of known
+    /// size, [`ReaderBuilder::slab`]); decided at the first row.
+    slab_wanted: bool,
+    /// The values, when in one slab: `columns` then holds empty vectors,
+    /// one per column, for the count.
+    slab: Option<SlabColumns>,
+}
+
+/// A file's columns in one [`Slab`]: column `c` at `c * cap`, rows `..len`
+/// (the layout [`Frame::from_slab`] takes).
+struct SlabColumns {
+    slab: Slab,
+    cap: usize,
+    len: usize,
+}
+
+impl SlabColumns {
+    /// Room for `width` columns of `cap` rows.
+    fn new(width: usize, cap: usize) -> Self {
+        SlabColumns {
+            slab: Slab::zeroed(width.saturating_mul(cap)),
+            cap,
+            len: 0,
+        }
+    }
+
+    /// Column `c`'s rows so far.
+    fn column(&self, c: usize) -> &[f64] {
+        let at = c * self.cap;
+        &self.slab.as_slice()[at..at + self.len]
+    }
+
+    /// The same values in a slab of `cap` rows per column (rare: the
+    /// file's size gives the first capacity).
+    fn grow(&mut self, width: usize, cap: usize) {
+        let mut bigger = SlabColumns::new(width, cap);
+        for c in 0..width {
+            let at = c * cap;
+            bigger.slab.as_mut_slice()[at..at + self.len].copy_from_slice(self.column(c));
+        }
+        bigger.len = self.len;
+        *self = bigger;
+    }
 }
 
 /// The values of a later part, in a few large allocations (one per
@@ -680,6 +740,8 @@ impl Parser {
             store: None,
             declined: false,
             drained_outside: false,
+            slab_wanted: false,
+            slab: None,
         }
     }
 
@@ -872,6 +934,7 @@ impl Parser {
                         // declines.
                         self.declined = true;
                     }
+                    self.leave_slab();
                     let mut col = Vec::with_capacity(self.index.capacity());
                     col.resize(rows, f64::NAN);
                     self.columns.push(col);
@@ -901,6 +964,20 @@ impl Parser {
         Ok(())
     }
 
+    /// Moves the values out of the slab into one vector per column (a
+    /// block with a new column: the slab has no room for it). The staged
+    /// rows must have been flushed.
+    fn leave_slab(&mut self) {
+        let Some(slab) = self.slab.take() else {
+            return;
+        };
+        for (c, col) in self.columns.iter_mut().enumerate() {
+            let mut values = Vec::with_capacity(self.index.capacity());
+            values.extend_from_slice(slab.column(c));
+            *col = values;
+        }
+    }
+
     /// Appends the staged rows to the columns.
     fn flush(&mut self) {
         let rows = self.staged_rows;
@@ -914,6 +991,14 @@ impl Parser {
                     store.groups[g][to..to + rows].copy_from_slice(&self.staged[from..from + rows]);
                 }
                 store.len += rows;
+            } else if let Some(slab) = &mut self.slab {
+                let values = slab.slab.as_mut_slice();
+                for c in 0..self.columns.len() {
+                    let to = c * slab.cap + slab.len;
+                    let from = c * BLOCK_ROWS;
+                    values[to..to + rows].copy_from_slice(&self.staged[from..from + rows]);
+                }
+                slab.len += rows;
             } else {
                 for (c, col) in self.columns.iter_mut().enumerate() {
                     let start = c * BLOCK_ROWS;
@@ -943,9 +1028,19 @@ impl Parser {
             (self.index.len() / 4).max(1024)
         };
         self.index.reserve_exact(extra);
+        let cap = self.index.capacity();
+        let width = self.columns.len();
         match &mut self.store {
-            Some(store) => store.reserve(self.index.capacity() - store.len),
+            Some(store) => store.reserve(cap - store.len),
             None if self.drained_outside => {}
+            None if self.slab_wanted && rows == 0 => {
+                self.slab = Some(SlabColumns::new(width, cap));
+            }
+            None if self.slab.is_some() => {
+                if let Some(slab) = &mut self.slab {
+                    slab.grow(width, cap);
+                }
+            }
             None => {
                 for c in &mut self.columns {
                     c.reserve_exact(self.index.capacity() - c.len());
@@ -1115,8 +1210,11 @@ impl Parser {
             node: meta.node.clone(),
             ..Tags::default()
         };
-        let frame = Frame::from_columns(self.index, self.names.into_iter().zip(self.columns))?
-            .with_tags(tags);
+        let frame = match self.slab {
+            Some(slab) => Frame::from_slab(self.index, self.names, slab.slab, slab.cap)?,
+            None => Frame::from_columns(self.index, self.names.into_iter().zip(self.columns))?,
+        }
+        .with_tags(tags);
         Ok(T4File {
             name: self.name,
             frame,

@@ -39,6 +39,19 @@ fn check(dir: &std::path::Path, name: &str, bytes: &[u8]) -> Taken {
         .max_issues(50)
         .build()
         .read_path(&path);
+    // The columns in one slab (the default) or in a vector each: the
+    // same file, whichever way a thread or the direct split stores them.
+    let vecs = Reader::builder().threads(1).slab(false).build();
+    if let (Ok(one), Ok(vecs)) = (&one, vecs.read_path(&path)) {
+        same(one, &vecs, &format!("{name} without a slab"));
+        assert_eq!(one.frame.slab_columns(), one.frame.width(), "{name}");
+        assert_eq!(vecs.frame.slab_columns(), 0, "{name}");
+        let direct = Reader::builder().max_issues(50).slab(false).build();
+        if let Some(split) = direct.read_path_in_parts(&path, 2, Some(true)) {
+            same(&split, &vecs, &format!("{name} in 2 parts without a slab"));
+            assert_eq!(split.frame.slab_columns(), 0, "{name}");
+        }
+    }
     let mut taken = Taken::default();
     for parts in [2, 3, 7] {
         for direct in [true, false] {
@@ -53,6 +66,9 @@ fn check(dir: &std::path::Path, name: &str, bytes: &[u8]) -> Taken {
                     one_capped.as_ref().expect("one thread read it"),
                     &format!("{name} in {parts} parts (direct: {direct})"),
                 );
+                if direct {
+                    assert_eq!(split.frame.slab_columns(), split.frame.width(), "{name}");
+                }
             }
         }
     }

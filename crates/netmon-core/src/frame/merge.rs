@@ -238,7 +238,7 @@ fn nearest_step(acc: Frame, b: &Frame, tol: i64) -> Frame {
             Some(i) => i,
             None => out.insert_unchecked(name.to_string(), vec![f64::NAN; rows]),
         };
-        fill_missing(&mut out.columns[i], &b_target, values);
+        fill_missing(out.columns[i].make_mut(), &b_target, values);
     }
     out
 }

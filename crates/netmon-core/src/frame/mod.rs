@@ -2,8 +2,9 @@
 //!
 //! Every workflow ends up with the same shape of data: samples at instants,
 //! one series per counter (T4 columns, SNMP objects, capture statistics).
-//! A frame stores that column by column — one `Vec<f64>` per series, the
-//! index as `i64` nanoseconds — so that a column can be borrowed as a plain
+//! A frame stores that column by column — one `Vec<f64>` per series, or
+//! ranges of one [`Slab`] that a reader filled, the index as `i64`
+//! nanoseconds — so that a column can be borrowed as a plain
 //! `&[f64]` (Python wraps it without copying) and whole-column operations
 //! run over contiguous memory. NaN means "no sample".
 //!
@@ -18,15 +19,18 @@
 mod merge;
 mod resample;
 mod select;
+mod slab;
 
 pub use resample::{Aggregation, Resample};
 pub use select::ColumnSelector;
+pub use slab::Slab;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use crate::error::{Error, Result};
 use crate::time::Timestamp;
+use slab::Column;
 
 /// The most cells (rows × columns, over all frames returned) one merge or
 /// resampling may produce: 2³¹ cells are 16 GiB of `f64`. Past it the
@@ -154,7 +158,7 @@ pub type FrameParts = (Vec<i64>, Vec<(String, Vec<f64>)>, Tags);
 pub struct Frame {
     index: Vec<i64>,
     names: Vec<String>,
-    columns: Vec<Vec<f64>>,
+    columns: Vec<Column>,
     lookup: HashMap<String, usize>,
     tags: Tags,
 }
@@ -191,6 +195,63 @@ impl Frame {
             f.add_column(name, values)?;
         }
         Ok(f)
+    }
+
+    /// A frame whose columns share one [`Slab`]: column `i` is the
+    /// index's length of values from `i * stride`. Names must be unique,
+    /// `stride` at least the number of rows, and the slab long enough.
+    /// Reading the columns borrows the slab; changing one copies it out.
+    ///
+    /// ```
+    /// use netmon_core::{Frame, Slab};
+    /// let mut slab = Slab::zeroed(2 * 3);
+    /// slab.as_mut_slice()[..2].copy_from_slice(&[1.0, 2.0]);
+    /// slab.as_mut_slice()[3..5].copy_from_slice(&[3.0, 4.0]);
+    /// let f = Frame::from_slab(vec![10, 20], ["a", "b"], slab, 3)?;
+    /// assert_eq!(f.column("b"), Some(&[3.0, 4.0][..]));
+    /// # Ok::<(), netmon_core::Error>(())
+    /// ```
+    pub fn from_slab<S: Into<String>>(
+        index: Vec<i64>,
+        names: impl IntoIterator<Item = S>,
+        slab: Slab,
+        stride: usize,
+    ) -> Result<Self> {
+        let rows = index.len();
+        let names: Vec<String> = names.into_iter().map(Into::into).collect();
+        let needed = names.len().checked_mul(stride);
+        if stride < rows || needed.is_none_or(|n| n > slab.len()) {
+            return Err(Error::ColumnLength {
+                name: names.first().cloned().unwrap_or_default(),
+                expected: rows,
+                found: if stride < rows {
+                    stride
+                } else {
+                    slab.len() / names.len().max(1)
+                },
+            });
+        }
+        let slab = std::sync::Arc::new(slab);
+        let mut f = Frame {
+            index,
+            ..Frame::default()
+        };
+        for (i, name) in names.into_iter().enumerate() {
+            if f.lookup.contains_key(&name) {
+                return Err(Error::DuplicateColumn { name });
+            }
+            f.lookup.insert(name.clone(), i);
+            f.names.push(name);
+            f.columns
+                .push(Column::shared(slab.clone(), i * stride, rows));
+        }
+        Ok(f)
+    }
+
+    /// How many columns still read from a shared [`Slab`] (see
+    /// [`Frame::from_slab`]); the others own their values.
+    pub fn slab_columns(&self) -> usize {
+        self.columns.iter().filter(|c| c.is_shared()).count()
     }
 
     /// Sets the tags, builder style.
@@ -274,13 +335,13 @@ impl Frame {
 
     /// A column by position, borrowed.
     pub fn column_at(&self, i: usize) -> Option<&[f64]> {
-        self.columns.get(i).map(Vec::as_slice)
+        self.columns.get(i).map(Column::as_slice)
     }
 
     /// A column by exact name, to change its values in place.
     pub fn column_mut(&mut self, name: &str) -> Option<&mut [f64]> {
         let i = self.position(name)?;
-        self.columns.get_mut(i).map(Vec::as_mut_slice)
+        self.columns.get_mut(i).map(|c| c.make_mut().as_mut_slice())
     }
 
     /// Every column with its name, in order.
@@ -288,7 +349,7 @@ impl Frame {
         self.names
             .iter()
             .map(String::as_str)
-            .zip(self.columns.iter().map(Vec::as_slice))
+            .zip(self.columns.iter().map(Column::as_slice))
     }
 
     /// One value.
@@ -301,7 +362,7 @@ impl Frame {
         if row >= self.len() {
             return None;
         }
-        Some(self.columns.iter().map(|c| c[row]).collect())
+        Some(self.columns.iter().map(|c| c.as_slice()[row]).collect())
     }
 
     /// Statistics of a column (NaNs left out).
@@ -313,7 +374,7 @@ impl Frame {
     pub fn reserve(&mut self, rows: usize) {
         self.index.reserve(rows);
         for c in &mut self.columns {
-            c.reserve(rows);
+            c.make_mut().reserve(rows);
         }
     }
 
@@ -328,7 +389,7 @@ impl Frame {
         }
         self.index.push(time.as_nanos());
         for (c, v) in self.columns.iter_mut().zip(values) {
-            c.push(*v);
+            c.make_mut().push(*v);
         }
         Ok(())
     }
@@ -344,14 +405,14 @@ impl Frame {
         let row = self.len();
         self.index.push(time.as_nanos());
         for c in &mut self.columns {
-            c.push(f64::NAN);
+            c.make_mut().push(f64::NAN);
         }
         for (name, v) in values {
             let i = match self.position(name) {
                 Some(i) => i,
                 None => self.insert_unchecked(name.to_string(), vec![f64::NAN; row + 1]),
             };
-            let cell = &mut self.columns[i][row];
+            let cell = &mut self.columns[i].make_mut()[row];
             if cell.is_nan() {
                 *cell = v;
             }
@@ -380,7 +441,7 @@ impl Frame {
         let name = name.into();
         match self.position(&name) {
             Some(i) if values.len() == self.len() => {
-                self.columns[i] = values;
+                self.columns[i] = values.into();
                 Ok(())
             }
             Some(_) => Err(Error::ColumnLength {
@@ -396,7 +457,7 @@ impl Frame {
         let i = self.names.len();
         self.lookup.insert(name.clone(), i);
         self.names.push(name);
-        self.columns.push(values);
+        self.columns.push(values.into());
         i
     }
 
@@ -404,7 +465,7 @@ impl Frame {
     pub fn remove_column(&mut self, name: &str) -> Option<Vec<f64>> {
         let i = self.lookup.remove(name)?;
         self.names.remove(i);
-        let values = self.columns.remove(i);
+        let values = self.columns.remove(i).into_vec();
         for pos in self.lookup.values_mut() {
             if *pos > i {
                 *pos -= 1;
@@ -445,7 +506,12 @@ impl Frame {
         let order = self.sorted_order();
         self.index = order.iter().map(|&i| self.index[i]).collect();
         for c in &mut self.columns {
-            *c = order.iter().map(|&i| c[i]).collect();
+            let values = c.as_slice();
+            *c = order
+                .iter()
+                .map(|&i| values[i])
+                .collect::<Vec<f64>>()
+                .into();
         }
     }
 
@@ -474,7 +540,10 @@ impl Frame {
             columns: self
                 .columns
                 .iter()
-                .map(|c| rows.iter().map(|&i| c[i]).collect())
+                .map(|c| {
+                    let values = c.as_slice();
+                    rows.iter().map(|&i| values[i]).collect::<Vec<f64>>().into()
+                })
                 .collect(),
             lookup: self.lookup.clone(),
             tags: self.tags.clone(),
@@ -489,21 +558,22 @@ impl Frame {
         let added = other.len();
         self.index.extend_from_slice(&other.index);
         for c in &mut self.columns {
-            c.resize(before + added, f64::NAN);
+            c.make_mut().resize(before + added, f64::NAN);
         }
         for (name, values) in other.columns() {
             let i = match self.position(name) {
                 Some(i) => i,
                 None => self.insert_unchecked(name.to_string(), vec![f64::NAN; before + added]),
             };
-            self.columns[i][before..].copy_from_slice(values);
+            self.columns[i].make_mut()[before..].copy_from_slice(values);
         }
         self.tags.fill_from(&other.tags);
     }
 
     /// Takes the frame apart: the index, the named columns in column
     /// order, and the tags. Consumers that hand the values on (to NumPy,
-    /// to Arrow) move them out instead of copying.
+    /// to Arrow) move them out instead of copying; only columns that share
+    /// a [`Slab`] are copied out of it.
     ///
     /// ```
     /// use netmon_core::Frame;
@@ -514,13 +584,17 @@ impl Frame {
     /// # Ok::<(), netmon_core::Error>(())
     /// ```
     pub fn into_parts(self) -> FrameParts {
-        let columns = self.names.into_iter().zip(self.columns).collect();
+        let columns = self
+            .names
+            .into_iter()
+            .zip(self.columns.into_iter().map(Column::into_vec))
+            .collect();
         (self.index, columns, self.tags)
     }
 
     /// Bytes held by the index and the values (names and tags not counted).
     pub fn data_bytes(&self) -> usize {
-        8 * (self.index.len() + self.columns.iter().map(Vec::len).sum::<usize>())
+        8 * (self.index.len() + self.columns.iter().map(Column::len).sum::<usize>())
     }
 
     /// Writes the frame as CSV: a `time` column in RFC 3339, then one
@@ -540,7 +614,7 @@ impl Frame {
             let _ = write!(line, "{}", Timestamp::from_nanos(self.index[row]));
             for c in &self.columns {
                 line.push(',');
-                let v = c[row];
+                let v = c.as_slice()[row];
                 if !v.is_nan() {
                     let _ = write!(line, "{v}");
                 }
@@ -573,6 +647,7 @@ impl PartialEq for Frame {
             && self.index == other.index
             && self.names == other.names
             && self.columns.iter().zip(&other.columns).all(|(a, b)| {
+                let (a, b) = (a.as_slice(), b.as_slice());
                 a.len() == b.len()
                     && a.iter()
                         .zip(b)
@@ -617,7 +692,7 @@ impl fmt::Display for Frame {
                 Timestamp::from_nanos(self.index[row]).to_string()
             )?;
             for c in self.columns.iter().take(COLS) {
-                write!(f, " {:>16.4}", c[row])?;
+                write!(f, " {:>16.4}", c.as_slice()[row])?;
             }
             writeln!(f)?;
         }

@@ -164,6 +164,99 @@ fn sort_slice_append() {
     assert_eq!(top.tags().system.as_deref(), Some("S1"));
 }
 
+/// A frame of `names` over one slab: column `i` holds `i * 10 + row`,
+/// `stride` apart.
+fn slab_frame(names: &[&str], rows: usize, stride: usize) -> Frame {
+    let mut slab = Slab::zeroed(names.len() * stride);
+    for (i, v) in slab.as_mut_slice().iter_mut().enumerate() {
+        *v = ((i / stride) * 10 + i % stride) as f64;
+    }
+    Frame::from_slab(
+        (0..rows as i64).map(|r| r * S).collect(),
+        names.iter().copied(),
+        slab,
+        stride,
+    )
+    .unwrap()
+}
+
+#[test]
+fn slab_columns_read_in_place_and_copy_on_write() {
+    let f = slab_frame(&["a", "b", "c"], 3, 5);
+    assert_eq!(f.slab_columns(), 3);
+    assert_eq!(f.column("b"), Some(&[10.0, 11.0, 12.0][..]));
+    assert_eq!(f.row(2), Some(vec![2.0, 12.0, 22.0]));
+    // Equal to the same values in vectors of their own.
+    let owned = frame(
+        &["a", "b", "c"],
+        &[
+            (0, &[0.0, 10.0, 20.0]),
+            (1, &[1.0, 11.0, 21.0]),
+            (2, &[2.0, 12.0, 22.0]),
+        ],
+    );
+    assert_eq!(f, owned);
+    assert_eq!(f.data_bytes(), owned.data_bytes());
+
+    // Changing a column of one frame copies that column out; a clone
+    // sharing the slab keeps the old values.
+    let mut g = f.clone();
+    g.column_mut("b").unwrap()[0] = -1.0;
+    assert_eq!(g.slab_columns(), 2);
+    assert_eq!(g.column("b"), Some(&[-1.0, 11.0, 12.0][..]));
+    assert_eq!(f.column("b"), Some(&[10.0, 11.0, 12.0][..]));
+    g.push_row(t(3), &[3.0, 13.0, 23.0]).unwrap();
+    assert_eq!(g.slab_columns(), 0);
+    assert_eq!(g.column("c"), Some(&[20.0, 21.0, 22.0, 23.0][..]));
+    assert_eq!(f.len(), 3);
+
+    // Taken apart, the values are copied out of the slab.
+    let mut h = f.clone();
+    assert_eq!(h.remove_column("a"), Some(vec![0.0, 1.0, 2.0]));
+    let (index, columns, _) = h.into_parts();
+    assert_eq!(index, [0, S, 2 * S]);
+    assert_eq!(columns[1], ("c".to_string(), vec![20.0, 21.0, 22.0]));
+
+    // Row operations give owned columns with the right values.
+    let mut back = slab_frame(&["a", "b"], 3, 3);
+    back.sort_by_time();
+    let slice = back.slice_time(t(1), t(3));
+    assert_eq!(slice.column("b"), Some(&[11.0, 12.0][..]));
+    back.append(&slice);
+    assert_eq!(back.column("a"), Some(&[0.0, 1.0, 2.0, 1.0, 2.0][..]));
+}
+
+#[test]
+fn slab_frame_errors_and_mapping() {
+    let too_few = Frame::from_slab(vec![0, 1, 2], ["a", "b"], Slab::zeroed(5), 3);
+    assert!(
+        matches!(too_few, Err(Error::ColumnLength { .. })),
+        "{too_few:?}"
+    );
+    let narrow = Frame::from_slab(vec![0, 1, 2], ["a"], Slab::zeroed(9), 2);
+    assert!(
+        matches!(narrow, Err(Error::ColumnLength { .. })),
+        "{narrow:?}"
+    );
+    let twice = Frame::from_slab(vec![0], ["a", "a"], Slab::zeroed(2), 1);
+    assert!(
+        matches!(twice, Err(Error::DuplicateColumn { .. })),
+        "{twice:?}"
+    );
+    let empty = Frame::from_slab(Vec::new(), Vec::<String>::new(), Slab::zeroed(0), 0).unwrap();
+    assert_eq!((empty.len(), empty.width()), (0, 0));
+
+    // Small slabs live on the heap; large ones in a mapping of their own
+    // (on Linux advised for huge pages). Both start zeroed.
+    let small = Slab::zeroed(1000);
+    assert!(!small.is_mapped());
+    let large = Slab::zeroed(1 << 20);
+    assert!(large.is_mapped(), "{large:?}");
+    assert_eq!(large.len(), 1 << 20);
+    assert!(large.as_slice().iter().all(|&v| v == 0.0));
+    assert!(small.as_slice().iter().all(|&v| v == 0.0) && small.len() == 1000);
+}
+
 #[test]
 fn equality_treats_nan_as_equal() {
     let a = frame(&["a"], &[(0, &[NAN])]);

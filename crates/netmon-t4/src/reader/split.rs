@@ -19,7 +19,11 @@ use std::path::Path;
 
 use memchr::memchr;
 
-use super::{AVERAGE_MARK, BLOCK_ROWS, Parser, Reader, State, Store, T4File, nth_field, rstrip};
+use netmon_core::Slab;
+
+use super::{
+    AVERAGE_MARK, BLOCK_ROWS, Parser, Reader, SlabColumns, State, Store, T4File, nth_field, rstrip,
+};
 use crate::stamp::StampParser;
 
 /// The header must end within this many bytes for a file to be split.
@@ -377,7 +381,12 @@ fn direct(
     });
     let counts = counts.into_iter().collect::<Option<Vec<usize>>>()?;
     let total: usize = counts.iter().sum();
-    let mut columns: Vec<Vec<f64>> = (0..width).map(|_| vec![0.0; total]).collect();
+    width.checked_mul(total)?;
+    let mut finals = if reader.opts.slab {
+        Finals::Slab(Slab::zeroed(width * total))
+    } else {
+        Finals::Vecs((0..width).map(|_| vec![0.0; total]).collect())
+    };
     let results = {
         let mut sinks: Vec<Sink<'_>> = (0..parts)
             .map(|_| Sink {
@@ -385,8 +394,8 @@ fn direct(
                 len: 0,
             })
             .collect();
-        for column in &mut columns {
-            let mut rest = &mut column[..];
+        for column in finals.columns(width, total) {
+            let mut rest = column;
             for (sink, &n) in sinks.iter_mut().zip(&counts) {
                 let (mine, more) = rest.split_at_mut(n);
                 sink.columns.push(mine);
@@ -422,8 +431,43 @@ fn direct(
         return None;
     }
     all.drained_outside = false;
-    all.columns = columns;
+    match finals {
+        Finals::Slab(slab) => {
+            all.slab = Some(SlabColumns {
+                slab,
+                cap: total,
+                len: total,
+            })
+        }
+        Finals::Vecs(columns) => all.columns = columns,
+    }
     all.finish_with(true).ok()
+}
+
+/// The final columns of the direct way: one slab, or one vector each
+/// ([`crate::ReaderBuilder::slab`]).
+enum Finals {
+    Slab(Slab),
+    Vecs(Vec<Vec<f64>>),
+}
+
+impl Finals {
+    /// The `width` columns of `rows` values each, to fill.
+    fn columns(&mut self, width: usize, rows: usize) -> Vec<&mut [f64]> {
+        match self {
+            Finals::Slab(slab) => {
+                let mut columns = Vec::with_capacity(width);
+                let mut rest = slab.as_mut_slice();
+                for _ in 0..width {
+                    let (column, more) = rest.split_at_mut(rows);
+                    columns.push(column);
+                    rest = more;
+                }
+                columns
+            }
+            Finals::Vecs(columns) => columns.iter_mut().map(Vec::as_mut_slice).collect(),
+        }
+    }
 }
 
 /// A part's bytes and rows in the direct way.
