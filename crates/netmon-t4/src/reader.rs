@@ -978,7 +978,8 @@ impl Parser {
         }
     }
 
-    /// Appends the staged rows to the columns.
+    /// Appends the staged rows to the columns (a slab's rows are written
+    /// in place, never staged).
     fn flush(&mut self) {
         let rows = self.staged_rows;
         if rows > 0 {
@@ -991,14 +992,6 @@ impl Parser {
                     store.groups[g][to..to + rows].copy_from_slice(&self.staged[from..from + rows]);
                 }
                 store.len += rows;
-            } else if let Some(slab) = &mut self.slab {
-                let values = slab.slab.as_mut_slice();
-                for c in 0..self.columns.len() {
-                    let to = c * slab.cap + slab.len;
-                    let from = c * BLOCK_ROWS;
-                    values[to..to + rows].copy_from_slice(&self.staged[from..from + rows]);
-                }
-                slab.len += rows;
             } else {
                 for (c, col) in self.columns.iter_mut().enumerate() {
                     let start = c * BLOCK_ROWS;
@@ -1069,7 +1062,46 @@ impl Parser {
         };
         self.row_bytes += line.len() as u64 + 2;
         self.reserve_row();
-        let r = self.staged_rows;
+        // The cells go straight into the slab where there is one (a huge
+        // page holds many columns' rows, so a row's cells stay within a
+        // few dozen cache lines), else into the staged rows.
+        let mut staged = std::mem::take(&mut self.staged);
+        let mut slab = self.slab.take();
+        let kept = match &mut slab {
+            Some(s) => {
+                let kept = self.cells(block, line, terminated, s.slab.as_mut_slice(), s.cap, s.len);
+                s.len += usize::from(kept);
+                kept
+            }
+            None => {
+                let r = self.staged_rows;
+                let kept = self.cells(block, line, terminated, &mut staged, BLOCK_ROWS, r);
+                self.staged_rows += usize::from(kept);
+                kept
+            }
+        };
+        self.staged = staged;
+        self.slab = slab;
+        if !kept {
+            return;
+        }
+        self.index.push(time.as_nanos());
+        if self.staged_rows == BLOCK_ROWS && !self.drained_outside {
+            self.flush();
+        }
+    }
+
+    /// Parses a row's cells into `out`, cell (row `r`, column `c`) at
+    /// `c * stride + r`; false when the row is dropped (extra fields).
+    fn cells(
+        &mut self,
+        block: &Block,
+        line: &[u8],
+        terminated: bool,
+        out: &mut [f64],
+        stride: usize,
+        r: usize,
+    ) -> bool {
         let issues_before = (self.issues.len(), self.issue_count);
 
         let mut start = 0;
@@ -1101,7 +1133,7 @@ impl Parser {
                             f64::NAN
                         }
                     };
-                    self.staged[c * BLOCK_ROWS + r] = value;
+                    out[c * stride + r] = value;
                     last_cell = Some(c);
                 }
                 Some(Target::Time | Target::Skip) => {
@@ -1127,33 +1159,29 @@ impl Parser {
             self.issues.truncate(issues_before.0);
             self.issue_count = issues_before.1;
             self.issue(IssueKind::ExtraFields, at, &line[at..]);
-            return;
+            return false;
         }
         let short = j < block.targets.len();
         if !terminated && (short || trim(&line[start..]).is_empty()) {
             // Cut by the end of the file. In a short row the last cell may
             // be cut too (`12` of `125.5`): it is not trusted.
             if short && let Some(c) = last_cell {
-                self.staged[c * BLOCK_ROWS + r] = f64::NAN;
+                out[c * stride + r] = f64::NAN;
                 self.all_int[c] = false;
             }
             self.issue(IssueKind::CutShort, start, &line[start..]);
         }
         for t in block.targets.iter().skip(j) {
             if let Target::Column(c) = t {
-                self.staged[*c * BLOCK_ROWS + r] = f64::NAN;
+                out[*c * stride + r] = f64::NAN;
                 self.all_int[*c] = false;
             }
         }
         for &c in &block.absent {
-            self.staged[c * BLOCK_ROWS + r] = f64::NAN;
+            out[c * stride + r] = f64::NAN;
             self.all_int[c] = false;
         }
-        self.index.push(time.as_nanos());
-        self.staged_rows += 1;
-        if self.staged_rows == BLOCK_ROWS && !self.drained_outside {
-            self.flush();
-        }
+        true
     }
 
     fn finish(self) -> Result<T4File> {
