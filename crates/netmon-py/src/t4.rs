@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use numpy::{IntoPyArray, PyReadonlyArray1, PyReadonlyArray2};
+use numpy::{IntoPyArray, PyArray2, PyArrayMethods, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
@@ -219,7 +219,8 @@ fn failure<'py>(py: Python<'py>, e: &T4Error) -> PyResult<Bound<'py, PyAny>> {
 /// frame: `union` (t4Monitor's outer union, first file wins) or `nearest`
 /// (samples within `tolerance` seconds share a row). One file is returned
 /// as read. Returns `rows`, `index` (int64 ns), `names`, `columns` (one
-/// float64 array per name), `integer` (per column: written as
+/// float64 array per name; for one large file, `values` instead: one
+/// `(columns, rows)` array), `integer` (per column: written as
 /// integers), `files` (what each file holds), `failed` (the inputs that
 /// could not be read) and the merged `system` and `node`. `threads`
 /// parse one file (0: the available cores).
@@ -263,6 +264,12 @@ pub(crate) fn t4_read<'py>(
         .threads(threads)
         .slab(false)
         .build();
+    if let [Source::Path(path)] = sources.as_slice()
+        && !is_zip(path)
+        && let Some(d) = read_planned(py, &reader, path, system.as_deref())?
+    {
+        return Ok(d);
+    }
     let (files, failed, merged) = py.detach(|| {
         let results = read_sources(&reader, &sources);
         let mut files = Vec::new();
@@ -327,6 +334,56 @@ pub(crate) fn t4_read<'py>(
     d.set_item("system", tags.system)?;
     d.set_item("node", tags.node)?;
     Ok(d)
+}
+
+/// One large file read straight into a NumPy array of its own (one
+/// allocation, which NumPy maps with huge pages): its rows counted first
+/// ([`Reader::plan_path`]), the `(columns, rows)` array made, then the
+/// parts parsed into it on their threads. The dict is `t4_read`'s, with
+/// `values` (the 2-D array) for `columns`. `None` where the file is not
+/// cut into parts or declines (`t4_read` then reads it as usual).
+fn read_planned<'py>(
+    py: Python<'py>,
+    reader: &Reader,
+    path: &str,
+    system: Option<&str>,
+) -> PyResult<Option<Bound<'py, PyDict>>> {
+    let Some(plan) = py.detach(|| reader.plan_path(path)) else {
+        return Ok(None);
+    };
+    let values = PyArray2::<f64>::zeros(py, [plan.width(), plan.rows()], false);
+    let file = {
+        let mut guard = values.readwrite();
+        let slice = guard.as_slice_mut()?;
+        py.detach(|| reader.read_plan(&plan, slice))
+    };
+    let Some(mut file) = file else {
+        return Ok(None);
+    };
+    let mut facts = Facts::of(&mut file);
+    facts.columns = plan.width();
+    let integer: Vec<bool> = file
+        .kinds
+        .iter()
+        .map(|k| *k == ValueKind::Integer)
+        .collect();
+    let mut frame = std::mem::take(&mut file.frame);
+    if let Some(s) = system {
+        frame.tags_mut().system = Some(s.to_string());
+    }
+    let rows = frame.len();
+    let (index, _, tags) = frame.into_parts();
+    let d = PyDict::new(py);
+    d.set_item("files", PyList::new(py, [facts.to_dict(py)?])?)?;
+    d.set_item("failed", PyList::empty(py))?;
+    d.set_item("rows", rows)?;
+    d.set_item("index", index.into_pyarray(py))?;
+    d.set_item("names", plan.names())?;
+    d.set_item("values", values)?;
+    d.set_item("integer", integer)?;
+    d.set_item("system", tags.system)?;
+    d.set_item("node", tags.node)?;
+    Ok(Some(d))
 }
 
 /// What one T4 file holds (see [`Facts`]); damage that stops the file

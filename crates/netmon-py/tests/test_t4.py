@@ -297,3 +297,22 @@ def test_the_gil_is_released_while_reading(corpus, tmp_path):
     assert size >= 40_000_000
     n = inside_call_iterations(lambda: t4.read(big))
     assert n > 100, f"only {n} Python iterations ran during t4.read"
+
+
+def test_a_large_file_parsed_in_parts_into_one_array(corpus, tmp_path):
+    """A file large enough to be cut into parts comes as one (columns,
+    rows) array, filled in place by the parts: the same DataFrame, kinds
+    and facts as one thread's, in one pandas block."""
+    big = tmp_path / "big.csv"
+    netmon._netmon.t4_synth(str(corpus("t4/t4_smtfb1_19nov2015_0001_2359_comp.csv")), str(big), 20_000_000)
+    parts = t4.read(big, threads=2)
+    one = t4.read(big, threads=1)
+    pd.testing.assert_frame_equal(parts, one)
+    assert parts.attrs == one.attrs
+    assert parts.attrs["netmon"]["files"][0]["columns"] == 531
+    assert parts._mgr.nblocks == 1, "the planned read did not give one array"
+    assert one._mgr.nblocks == 531
+    as_dict = t4.read(big, threads=2, as_pandas=False)
+    assert list(as_dict) == ["Sample Time", *one.columns]
+    for name in one.columns[:50]:
+        np.testing.assert_array_equal(as_dict[name], one[name].to_numpy())

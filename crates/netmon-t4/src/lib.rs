@@ -34,5 +34,5 @@ pub mod writer;
 
 pub use error::{Error, Issue, IssueKind, Result};
 pub use merge::{FileSelector, Merged, merge_nearest, merge_union};
-pub use reader::{Layout, Metadata, Reader, ReaderBuilder, T4File, ValueKind};
+pub use reader::{Layout, Metadata, Plan, Reader, ReaderBuilder, T4File, ValueKind};
 pub use writer::{Kinds, WriteOptions, write_plain, write_plain_systems, write_t4};

@@ -242,6 +242,33 @@ impl ReaderBuilder {
     }
 }
 
+/// A large file measured by [`Reader::plan_path`]: where its parts start,
+/// its column names and its rows.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    path: PathBuf,
+    cut: split::Cut,
+    counts: Vec<usize>,
+    rows: usize,
+}
+
+impl Plan {
+    /// The column names, in order (the time column left out).
+    pub fn names(&self) -> &[String] {
+        &self.cut.names
+    }
+
+    /// Number of columns.
+    pub fn width(&self) -> usize {
+        self.cut.names.len()
+    }
+
+    /// Number of rows.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+}
+
 /// Reads T4 files from bytes, streams, paths and zip archives.
 ///
 /// ```
@@ -369,11 +396,7 @@ impl Reader {
         };
         let file = std::fs::File::open(path).map_err(io)?;
         let size = file.metadata().map_err(io)?.len();
-        let threads = match self.opts.threads {
-            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-            n => n,
-        };
-        let parts = threads.min(usize::try_from(size / SPLIT_MIN).unwrap_or(usize::MAX));
+        let parts = self.parts(size);
         if parts > 1
             && let Some(t4) = split::read(
                 self,
@@ -387,6 +410,66 @@ impl Reader {
             return Ok(t4);
         }
         self.read(&path.display().to_string(), file, Some(size))
+    }
+
+    /// The parts [`Reader::read_path`] cuts a file of `size` bytes into.
+    fn parts(&self, size: u64) -> usize {
+        let threads = match self.opts.threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        };
+        threads.min(usize::try_from(size / SPLIT_MIN).unwrap_or(usize::MAX))
+    }
+
+    /// Measures a file that [`Reader::read_path`] would cut into parts
+    /// (one large enough for [`ReaderBuilder::threads`] threads): its
+    /// column names and its rows, counted without parsing a value, so
+    /// that the caller can make room for the values
+    /// ([`Reader::read_plan`]). `None` when the file would be read on one
+    /// thread, or its rows cannot be counted that way: read it with
+    /// `read_path`.
+    pub fn plan_path(&self, path: impl AsRef<Path>) -> Option<Plan> {
+        let size = std::fs::metadata(path.as_ref()).ok()?.len();
+        self.plan_path_in_parts(path, self.parts(size))
+    }
+
+    /// [`Reader::plan_path`] in `parts` parts whatever the file's size
+    /// (`None` under 2). For tests of the split; use `plan_path`.
+    #[doc(hidden)]
+    pub fn plan_path_in_parts(&self, path: impl AsRef<Path>, parts: usize) -> Option<Plan> {
+        let path = path.as_ref();
+        let size = std::fs::metadata(path).ok()?.len();
+        if parts < 2 {
+            return None;
+        }
+        let cut = split::cut(self, path, size, parts)?;
+        let counts = split::count(path, &cut)?;
+        Some(Plan {
+            path: path.to_path_buf(),
+            rows: counts.iter().sum(),
+            cut,
+            counts,
+        })
+    }
+
+    /// Parses a planned file into `values`, which holds
+    /// [`Plan::width`] × [`Plan::rows`] values: column `c` (of
+    /// [`Plan::names`]) in `values[c * rows..(c + 1) * rows]`. The file
+    /// returned has all but the values: its frame holds the index and the
+    /// tags, and no column. `None` when `values` has another length, or
+    /// when the file turns out other than counted (it changed; rows that
+    /// the count took were dropped as damaged): read it with `read_path`.
+    ///
+    /// This is how a caller that owns the memory (NumPy, an Arrow buffer)
+    /// gets a large file without a copy.
+    pub fn read_plan(&self, plan: &Plan, values: &mut [f64]) -> Option<T4File> {
+        split::direct(
+            self,
+            &plan.path,
+            &plan.cut,
+            &plan.counts,
+            split::Finals::Outside(values),
+        )
     }
 
     /// Reads a file in `parts` parts on as many threads, or `None` where

@@ -72,6 +72,37 @@ fn check(dir: &std::path::Path, name: &str, bytes: &[u8]) -> Taken {
             }
         }
     }
+    // Planned, then parsed into the caller's values: the same file.
+    for parts in [2, 3] {
+        let Some(plan) = reader.plan_path_in_parts(&path, parts) else {
+            continue;
+        };
+        let mut values = vec![-1.0; plan.width() * plan.rows()];
+        assert!(
+            reader.read_plan(&plan, &mut values[1..]).is_none(),
+            "{name}: short values taken"
+        );
+        let Some(file) = reader.read_plan(&plan, &mut values) else {
+            continue;
+        };
+        taken.planned += 1;
+        assert_eq!(file.frame.width(), 0, "{name}");
+        let rows = plan.rows().max(1);
+        let columns = plan
+            .names()
+            .iter()
+            .cloned()
+            .zip(values.chunks(rows).map(<[f64]>::to_vec));
+        let mut planned = file.clone();
+        planned.frame = netmon_core::Frame::from_columns(file.frame.index_ns().to_vec(), columns)
+            .unwrap()
+            .with_tags(file.frame.tags().clone());
+        same(
+            &planned,
+            one_capped.as_ref().expect("one thread read it"),
+            &format!("{name} planned in {parts} parts"),
+        );
+    }
     // What read_path does by default (threads as the machine has) equals
     // one thread too, errors included.
     let default = Reader::new().read_path(&path);
@@ -88,6 +119,8 @@ fn check(dir: &std::path::Path, name: &str, bytes: &[u8]) -> Taken {
 struct Taken {
     direct: usize,
     joined: usize,
+    /// Planned readings taken (2 and 3 parts).
+    planned: usize,
 }
 
 impl Taken {
@@ -95,6 +128,7 @@ impl Taken {
         Taken {
             direct: 3,
             joined: 3,
+            planned: 2,
         }
     }
 }
@@ -219,6 +253,9 @@ fn corpus_files_agree() {
         };
         let bytes = std::fs::read(path).unwrap();
         let taken = check(dir.path(), name.trim_start_matches("t4/"), &bytes);
-        assert!(taken.direct > 0 && taken.joined > 0, "{name}: {taken:?}");
+        assert!(
+            taken.direct > 0 && taken.joined > 0 && taken.planned > 0,
+            "{name}: {taken:?}"
+        );
     }
 }

@@ -32,6 +32,19 @@ const HEAD_MAX: u64 = 8 << 20;
 /// Bytes searched from a cut point for the next line end.
 const WINDOW: usize = 1 << 20;
 
+/// A file's header and the byte ranges of its parts.
+#[derive(Debug, Clone)]
+pub(super) struct Cut {
+    name: String,
+    /// Every line up to the first data row.
+    header: Vec<u8>,
+    /// Part `k` is `bounds[k]..bounds[k + 1]` (the first from 0).
+    bounds: Vec<u64>,
+    tcol: usize,
+    /// The header's column names.
+    pub(super) names: Vec<String>,
+}
+
 /// Reads `path` in `parts` parts on as many threads; `None` when the file
 /// does not lend itself (the caller then reads it on one thread, which
 /// also reports any error).
@@ -43,6 +56,50 @@ pub(super) fn read(
     group_bytes: u64,
     way: Way,
 ) -> Option<T4File> {
+    let cut = cut(reader, path, size, parts)?;
+    // Each part straight into its rows of the final columns, when every
+    // part's rows can be counted first; else each part on its own, joined.
+    if way != Way::Joined {
+        let t4 = count(path, &cut).and_then(|counts| {
+            let width = cut.names.len();
+            let total = counts.iter().sum::<usize>();
+            let finals = if reader.opts.slab {
+                Finals::Slab(Slab::zeroed(width.checked_mul(total)?))
+            } else {
+                Finals::Vecs((0..width).map(|_| vec![0.0; total]).collect())
+            };
+            direct(reader, path, &cut, &counts, finals)
+        });
+        if t4.is_some() || way == Way::Direct {
+            return t4;
+        }
+    }
+
+    let Cut {
+        name,
+        header,
+        bounds,
+        ..
+    } = cut;
+    let last = parts - 1;
+    let results = each_on_a_thread((0..parts).collect(), |k| {
+        let range = Range {
+            from: bounds[k],
+            to: bounds[k + 1],
+            first: k == 0,
+            last: k == last,
+            size,
+            group_bytes,
+        };
+        parse_part(reader, path, &name, &header, range)
+    });
+    join(results.into_iter().collect::<Option<Vec<Part>>>()?, reader)
+}
+
+/// Finds the header of `path` and cuts its data into `parts` parts at
+/// line starts; `None` when it cannot (no data row in the first 8 MiB,
+/// a part without a line end).
+pub(super) fn cut(reader: &Reader, path: &Path, size: u64, parts: usize) -> Option<Cut> {
     let name = path.display().to_string();
     let mut file = File::open(path).ok()?;
     let head_len = usize::try_from(size.min(HEAD_MAX)).ok()?;
@@ -81,31 +138,31 @@ pub(super) fn read(
         bounds.push(at);
     }
     bounds.push(size);
+    Some(Cut {
+        name,
+        header,
+        bounds,
+        tcol: probe.block.as_ref()?.tcol,
+        names: probe.names,
+    })
+}
 
-    // Each part straight into its rows of the final columns, when every
-    // part's rows can be counted first; else each part on its own, joined.
-    let tcol = probe.block.as_ref()?.tcol;
-    let width = probe.columns.len();
-    if way != Way::Joined {
-        let t4 = direct(reader, path, &name, &header, &bounds, tcol, width);
-        if t4.is_some() || way == Way::Direct {
-            return t4;
-        }
-    }
-
-    let last = parts - 1;
-    let results = each_on_a_thread((0..parts).collect(), |k| {
-        let range = Range {
-            from: bounds[k],
-            to: bounds[k + 1],
-            first: k == 0,
-            last: k == last,
-            size,
-            group_bytes,
-        };
-        parse_part(reader, path, &name, &header, range)
+/// The rows of each part, counted on the parts' threads.
+pub(super) fn count(path: &Path, cut: &Cut) -> Option<Vec<usize>> {
+    let parts = cut.bounds.len() - 1;
+    let counts = each_on_a_thread((0..parts).collect(), |k| {
+        let (from, to) = cut.range(k);
+        count_rows(path, from, to, cut.tcol)
     });
-    join(results.into_iter().collect::<Option<Vec<Part>>>()?, reader)
+    counts.into_iter().collect()
+}
+
+impl Cut {
+    /// Part `k`'s data bytes (the first part's start after the header).
+    fn range(&self, k: usize) -> (u64, u64) {
+        let data_start = self.header.len() as u64;
+        (self.bounds[k].max(data_start), self.bounds[k + 1])
+    }
 }
 
 /// How the parts become one frame.
@@ -363,30 +420,16 @@ impl Sink<'_> {
 /// page of values is then written once, by the thread that parses it.
 /// `None` when a count turns out wrong or a part is not plain rows of the
 /// header (the caller then joins the parts).
-fn direct(
+pub(super) fn direct(
     reader: &Reader,
     path: &Path,
-    name: &str,
-    header: &[u8],
-    bounds: &[u64],
-    tcol: usize,
-    width: usize,
+    cut: &Cut,
+    counts: &[usize],
+    mut finals: Finals<'_>,
 ) -> Option<T4File> {
-    let parts = bounds.len() - 1;
-    let data_start = header.len() as u64;
-    let range = |k: usize| (bounds[k].max(data_start), bounds[k + 1]);
-    let counts = each_on_a_thread((0..parts).collect(), |k| {
-        let (from, to) = range(k);
-        count_rows(path, from, to, tcol)
-    });
-    let counts = counts.into_iter().collect::<Option<Vec<usize>>>()?;
+    let parts = cut.bounds.len() - 1;
+    let width = cut.names.len();
     let total: usize = counts.iter().sum();
-    width.checked_mul(total)?;
-    let mut finals = if reader.opts.slab {
-        Finals::Slab(Slab::zeroed(width * total))
-    } else {
-        Finals::Vecs((0..width).map(|_| vec![0.0; total]).collect())
-    };
     let results = {
         let mut sinks: Vec<Sink<'_>> = (0..parts)
             .map(|_| Sink {
@@ -394,9 +437,9 @@ fn direct(
                 len: 0,
             })
             .collect();
-        for column in finals.columns(width, total) {
+        for column in finals.columns(width, total)? {
             let mut rest = column;
-            for (sink, &n) in sinks.iter_mut().zip(&counts) {
+            for (sink, &n) in sinks.iter_mut().zip(counts) {
                 let (mine, more) = rest.split_at_mut(n);
                 sink.columns.push(mine);
                 rest = more;
@@ -404,7 +447,7 @@ fn direct(
         }
         let jobs: Vec<_> = sinks.into_iter().enumerate().collect();
         each_on_a_thread(jobs, |(k, sink)| {
-            let (from, to) = range(k);
+            let (from, to) = cut.range(k);
             let share = Share {
                 from,
                 to,
@@ -412,7 +455,7 @@ fn direct(
                 reserve: if k == 0 { total } else { counts[k] },
                 last: k + 1 == parts,
             };
-            parse_into(reader, path, name, header, width, share, sink)
+            parse_into(reader, path, &cut.name, &cut.header, width, share, sink)
         })
     };
     let mut parts = results
@@ -440,33 +483,46 @@ fn direct(
             })
         }
         Finals::Vecs(columns) => all.columns = columns,
+        // The values are the caller's: a frame of the index alone.
+        Finals::Outside(_) => {
+            all.columns.clear();
+            all.names.clear();
+        }
     }
     all.finish_with(true).ok()
 }
 
 /// The final columns of the direct way: one slab, or one vector each
-/// ([`crate::ReaderBuilder::slab`]).
-enum Finals {
+/// ([`crate::ReaderBuilder::slab`]), or the caller's values
+/// ([`Reader::read_plan`]).
+pub(super) enum Finals<'v> {
     Slab(Slab),
     Vecs(Vec<Vec<f64>>),
+    Outside(&'v mut [f64]),
 }
 
-impl Finals {
-    /// The `width` columns of `rows` values each, to fill.
-    fn columns(&mut self, width: usize, rows: usize) -> Vec<&mut [f64]> {
-        match self {
-            Finals::Slab(slab) => {
-                let mut columns = Vec::with_capacity(width);
-                let mut rest = slab.as_mut_slice();
-                for _ in 0..width {
-                    let (column, more) = rest.split_at_mut(rows);
-                    columns.push(column);
-                    rest = more;
-                }
-                columns
+impl Finals<'_> {
+    /// The `width` columns of `rows` values each, to fill; `None` when the
+    /// caller's values are not `width × rows`.
+    fn columns(&mut self, width: usize, rows: usize) -> Option<Vec<&mut [f64]>> {
+        let whole = match self {
+            Finals::Vecs(columns) => {
+                return Some(columns.iter_mut().map(Vec::as_mut_slice).collect());
             }
-            Finals::Vecs(columns) => columns.iter_mut().map(Vec::as_mut_slice).collect(),
+            Finals::Slab(slab) => slab.as_mut_slice(),
+            Finals::Outside(values) => &mut **values,
+        };
+        if Some(whole.len()) != width.checked_mul(rows) {
+            return None;
         }
+        let mut columns = Vec::with_capacity(width);
+        let mut rest = whole;
+        for _ in 0..width {
+            let (column, more) = rest.split_at_mut(rows);
+            columns.push(column);
+            rest = more;
+        }
+        Some(columns)
     }
 }
 

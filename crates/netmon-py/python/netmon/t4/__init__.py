@@ -236,21 +236,28 @@ def read(
         "files": [{k: v for k, v in f.items() if k != "issues"} for f in r["files"]],
     }
     index = r["index"].view("datetime64[ns]")
+    # A large single file comes as one (columns, rows) array, else one
+    # array per column; either way no value is copied.
+    values = r.get("values")
+    columns = list(values) if values is not None else r["columns"]
     pd = _pandas() if as_pandas is not False else None
     if as_pandas and pd is None:
         raise ImportError("pandas is needed for as_pandas=True")
     if pd is None:
         out: Dict[str, Any] = {"Sample Time": index}
-        out.update(zip(names, r["columns"]))
+        out.update(zip(names, columns))
         return out
-    df = _dataframe(pd, names, r["columns"], pd.DatetimeIndex(index, name="Sample Time"))
+    df = _dataframe(pd, names, columns, values, pd.DatetimeIndex(index, name="Sample Time"))
     df.attrs["netmon"] = meta
     return df
 
 
-def _dataframe(pd, names: List[str], columns: List[np.ndarray], index):
-    """A DataFrame over the arrays themselves (pandas keeps one block per
-    column rather than copying them into one)."""
+def _dataframe(pd, names: List[str], columns: List[np.ndarray], values: Optional[np.ndarray], index):
+    """A DataFrame over the arrays themselves: the (columns, rows) array as
+    pandas' one block, else one block per column rather than a copy of
+    them into one."""
+    if values is not None and names:
+        return pd.DataFrame(values.T, index=index, columns=names, copy=False)
     df = pd.DataFrame(dict(zip(names, columns)), index=index, copy=False)
     if not names:
         df = pd.DataFrame(index=index)
@@ -370,7 +377,7 @@ def _evaluate(data, text: str, is_path: bool, compat: bool, constants, interval,
 def _added_frame(data, r):
     """The evaluated columns alone, indexed like ``data``."""
     if _is_frame(data):
-        return _dataframe(_pandas(), r["names"], r["columns"], data.index)
+        return _dataframe(_pandas(), r["names"], r["columns"], None, data.index)
     out: Dict[str, Any] = {}
     if "Sample Time" in data:
         out["Sample Time"] = data["Sample Time"]
