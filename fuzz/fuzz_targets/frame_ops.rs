@@ -1,12 +1,12 @@
-//! Frame operations driven by bytes: building, merging, resampling and
-//! selecting never panic, and merges keep their invariants (sorted index,
+//! Frame operations driven by bytes, on frames that own their columns or
+//! share one slab: building, merging, resampling and selecting never panic, and merges keep their invariants (sorted index,
 //! no more valid cells out than in).
 #![no_main]
 
 use std::time::Duration;
 
 use libfuzzer_sys::fuzz_target;
-use netmon_core::{Aggregation, ColumnSelector, Frame, Resample, Timestamp};
+use netmon_core::{Aggregation, ColumnSelector, Frame, Resample, Slab, Timestamp};
 
 struct Bytes<'a>(&'a [u8]);
 
@@ -44,7 +44,24 @@ fn frame(b: &mut Bytes<'_>) -> Frame {
             .collect();
         let _ = f.push_row(Timestamp::from_nanos(t), &values);
     }
-    f
+    if b.u8() % 2 == 0 { into_slab(f) } else { f }
+}
+
+/// The same frame with its columns in one slab (as a reader makes them),
+/// a row of room between them.
+fn into_slab(f: Frame) -> Frame {
+    let owned = f.clone();
+    let (index, columns, tags) = f.into_parts();
+    let rows = index.len();
+    let stride = rows + 1;
+    let mut slab = Slab::zeroed(columns.len() * stride);
+    for (c, (_, values)) in columns.iter().enumerate() {
+        slab.as_mut_slice()[c * stride..c * stride + rows].copy_from_slice(values);
+    }
+    let names = columns.into_iter().map(|(n, _)| n);
+    let g = Frame::from_slab(index, names, slab, stride).expect("slab frame").with_tags(tags);
+    assert_eq!(g, owned, "slab frame differs");
+    g
 }
 
 fn valid_cells(f: &Frame) -> usize {

@@ -2,11 +2,13 @@
 //! (one kind per column, issues counted); reading the same bytes whole
 //! and through a 4 KiB streaming buffer gives the same result, and so does
 //! a file read in 2 or 3 parts on as many threads (written straight into
-//! the final columns, or joined after) whenever the split takes it; what it reads, written as T4 and read again, gives the same
-//! frame.
+//! the final columns, joined after, or planned and parsed into values of
+//! the caller's) whenever the split takes it; what it reads, written as
+//! T4 and read again, gives the same frame.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use netmon_core::Frame;
 use netmon_t4::{Reader, WriteOptions, write_t4};
 
 fuzz_target!(|data: &[u8]| {
@@ -24,6 +26,23 @@ fuzz_target!(|data: &[u8]| {
                         assert_eq!(s.issues, a.issues, "{parts} parts");
                         assert_eq!(s.issue_count, a.issue_count, "{parts} parts");
                         assert_eq!((&s.meta, s.blocks), (&a.meta, a.blocks), "{parts} parts");
+                    }
+                }
+                // Planned, then parsed into values of the caller's.
+                if let Some(plan) = Reader::new().plan_path_in_parts(&path, 2) {
+                    let rows = plan.rows();
+                    let mut values = vec![0.0; plan.width() * rows];
+                    if let Some(p) = Reader::new().read_plan(&plan, &mut values) {
+                        let columns = plan
+                            .names()
+                            .iter()
+                            .enumerate()
+                            .map(|(c, n)| (n.clone(), values[c * rows..(c + 1) * rows].to_vec()));
+                        let frame = Frame::from_columns(p.frame.index_ns().to_vec(), columns)
+                            .expect("planned columns")
+                            .with_tags(p.frame.tags().clone());
+                        assert_eq!(frame, a.frame, "planned");
+                        assert_eq!((&p.kinds, &p.issues), (&a.kinds, &a.issues), "planned");
                     }
                 }
             }

@@ -87,12 +87,9 @@ fn check(dir: &std::path::Path, name: &str, bytes: &[u8]) -> Taken {
         };
         taken.planned += 1;
         assert_eq!(file.frame.width(), 0, "{name}");
-        let rows = plan.rows().max(1);
-        let columns = plan
-            .names()
-            .iter()
-            .cloned()
-            .zip(values.chunks(rows).map(<[f64]>::to_vec));
+        let rows = plan.rows();
+        let columns = (plan.names().iter().enumerate())
+            .map(|(c, n)| (n.clone(), values[c * rows..(c + 1) * rows].to_vec()));
         let mut planned = file.clone();
         planned.frame = netmon_core::Frame::from_columns(file.frame.index_ns().to_vec(), columns)
             .unwrap()
