@@ -5,6 +5,7 @@
 //! | layer | start from |
 //! | --- | --- |
 //! | reading | [`Reader`] → [`T4File`] (a [`netmon_core::Frame`] plus metadata, value kinds and [`Issue`]s) |
+//! | reading a large file into memory of the caller's (NumPy) | [`Reader::plan_path`] → [`Plan`], [`Reader::read_plan`] |
 //! | writing | [`write_plain`], [`write_t4`] |
 //! | derived columns | [`calc::CalcFile`] (t4Monitor's calc files; precedence or left-to-right) |
 //! | merging and file selection | [`merge_union`], [`merge_nearest`], [`FileSelector`] |
@@ -13,7 +14,10 @@
 //! | benchmark input | [`synth::write_synthetic`] |
 //!
 //! The reader streams line by line: a file of any size costs the frame it
-//! produces plus a 1 MiB buffer. Bad rows are skipped and reported with
+//! produces plus a 1 MiB buffer. A file whose size is known goes into one
+//! [`netmon_core::Slab`] that the frame's columns share
+//! ([`ReaderBuilder::slab`]), and a large file is cut into parts parsed on
+//! as many threads ([`ReaderBuilder::threads`]). Bad rows are skipped and reported with
 //! their line and column ([`Issue`]), never failing the file; only a file
 //! with no usable header is an [`Error`].
 

@@ -13,7 +13,7 @@
 //! every block's rows are kept, columns matched by name.
 
 use std::collections::HashMap;
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use memchr::memchr;
@@ -38,6 +38,19 @@ const BLOCK_ROWS: usize = 32;
 /// The longest line the streaming reader accepts (a header of thousands
 /// of names fits easily).
 const MAX_LINE: usize = 64 << 20;
+
+/// The end of a file looked at before its columns are sized from its size.
+const TAIL: usize = 64 << 10;
+
+/// Whether the last bytes of a file hold a row or the `Column Average`
+/// line: a line that starts with a digit (every time stamp style does) or
+/// with the mark. A file padded with more than that after its rows (NULs,
+/// junk) is not one whose size tells its rows.
+fn ends_in_rows(tail: &[u8]) -> bool {
+    tail.split(|b| *b == b'\n').skip(1).any(|line| {
+        line.first().is_some_and(u8::is_ascii_digit) || line.starts_with(AVERAGE_MARK.as_bytes())
+    })
+}
 
 /// Bytes per part below which a file is not split across threads.
 const SPLIT_MIN: u64 = 8 << 20;
@@ -230,7 +243,10 @@ impl ReaderBuilder {
     /// mapped for transparent huge pages on Linux, which saves most of the
     /// page faults of filling a large frame; but [`Frame::into_parts`]
     /// then copies the values out, so a consumer that moves the columns
-    /// on (to NumPy, say) asks for `false`.
+    /// on (to NumPy, say) asks for `false`. The slab is sized from the
+    /// file's size, so a path or bytes whose last 64 KiB hold no row
+    /// (padding after `Column Average`) get vectors, and a slab left with
+    /// more than an eighth of room to spare is copied to its size.
     pub fn slab(mut self, yes: bool) -> Self {
         self.slab = yes;
         self
@@ -305,7 +321,8 @@ impl Reader {
     /// Reads a whole file held in memory (no copy of the data).
     pub fn read_bytes(&self, name: &str, data: &[u8]) -> Result<T4File> {
         let mut p = Parser::new(name, self.opts, Some(data.len() as u64));
-        p.slab_wanted = self.opts.slab;
+        let tail = data.len().saturating_sub(TAIL);
+        p.slab_wanted = self.opts.slab && ends_in_rows(&data[tail..]);
         let mut start = 0;
         while let Some(nl) = memchr(b'\n', &data[start..]) {
             p.line(&data[start..start + nl], true)?;
@@ -321,8 +338,19 @@ impl Reader {
     /// `size_hint` (the byte length, when known) lets the columns be sized
     /// once instead of grown.
     pub fn read<R: Read>(&self, name: &str, input: R, size_hint: Option<u64>) -> Result<T4File> {
+        self.read_hinted(name, input, size_hint, self.opts.slab)
+    }
+
+    /// [`Reader::read`], into a slab if `slab` and the size is known.
+    fn read_hinted<R: Read>(
+        &self,
+        name: &str,
+        input: R,
+        size_hint: Option<u64>,
+        slab: bool,
+    ) -> Result<T4File> {
         let mut p = Parser::new(name, self.opts, size_hint);
-        p.slab_wanted = self.opts.slab && size_hint.is_some();
+        p.slab_wanted = slab && size_hint.is_some();
         self.feed(&mut p, input)?;
         p.finish()
     }
@@ -409,7 +437,18 @@ impl Reader {
         {
             return Ok(t4);
         }
-        self.read(&path.display().to_string(), file, Some(size))
+        // The slab is sized from the file's size: not when the file ends in
+        // something other than rows (it would be mostly room to spare).
+        let mut file = file;
+        let slab = self.opts.slab && {
+            let mut tail = Vec::new();
+            file.seek(SeekFrom::Start(size.saturating_sub(TAIL as u64)))
+                .and_then(|_| (&mut file).take(TAIL as u64).read_to_end(&mut tail))
+                .and_then(|_| file.seek(SeekFrom::Start(0)))
+                .map_err(io)?;
+            ends_in_rows(&tail)
+        };
+        self.read_hinted(&path.display().to_string(), file, Some(size), slab)
     }
 
     /// The parts [`Reader::read_path`] cuts a file of `size` bytes into.
@@ -739,6 +778,24 @@ impl SlabColumns {
         }
         bigger.len = self.len;
         *self = bigger;
+    }
+
+    /// The values in a slab of their own size when this one has much more
+    /// room than rows (the file's size overstated them: a long tail after
+    /// `Column Average`). Each column's unused room may hold huge pages
+    /// that its first rows touched; a small file with a long tail would
+    /// otherwise keep memory on the order of its size, not its frame's.
+    fn compact(self, width: usize) -> Self {
+        if self.cap <= self.len + self.len / 8 + 64 {
+            return self;
+        }
+        let mut exact = SlabColumns::new(width, self.len);
+        for c in 0..width {
+            let at = c * self.len;
+            exact.slab.as_mut_slice()[at..at + self.len].copy_from_slice(self.column(c));
+        }
+        exact.len = self.len;
+        exact
     }
 }
 
@@ -1322,7 +1379,10 @@ impl Parser {
             ..Tags::default()
         };
         let frame = match self.slab {
-            Some(slab) => Frame::from_slab(self.index, self.names, slab.slab, slab.cap)?,
+            Some(slab) => {
+                let slab = slab.compact(self.names.len());
+                Frame::from_slab(self.index, self.names, slab.slab, slab.cap)?
+            }
             None => Frame::from_columns(self.index, self.names.into_iter().zip(self.columns))?,
         }
         .with_tags(tags);
@@ -1356,4 +1416,45 @@ fn nth_field(line: &[u8], n: usize) -> (usize, usize) {
 /// The timestamp of a stamp cell, for callers outside the reader.
 pub fn parse_stamp(cell: &str) -> Option<Timestamp> {
     StampParser::default().parse(cell.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `width` columns of `cap` rows, `len` of them written: column `c`,
+    /// row `r` holds `c * 1000 + r`.
+    fn filled(width: usize, cap: usize, len: usize) -> SlabColumns {
+        let mut s = SlabColumns::new(width, cap);
+        for c in 0..width {
+            for r in 0..len {
+                s.slab.as_mut_slice()[c * cap + r] = (c * 1000 + r) as f64;
+            }
+        }
+        s.len = len;
+        s
+    }
+
+    #[test]
+    fn a_slab_with_much_more_room_than_rows_is_made_exact() {
+        let sparse = filled(3, 400, 10).compact(3);
+        assert_eq!((sparse.cap, sparse.len, sparse.slab.len()), (10, 10, 30));
+        assert_eq!(sparse.column(2)[9], 2009.0);
+        assert_eq!(
+            sparse.column(1),
+            (1000..1010).map(f64::from).collect::<Vec<_>>()
+        );
+        // A few percent of room left is kept as it is.
+        let dense = filled(3, 1050, 1000).compact(3);
+        assert_eq!((dense.cap, dense.len), (1050, 1000));
+        assert_eq!(dense.column(2)[999], 2999.0);
+    }
+
+    #[test]
+    fn a_slab_grows_with_its_values() {
+        let mut s = filled(2, 5, 5);
+        s.grow(2, 9);
+        assert_eq!((s.cap, s.len), (9, 5));
+        assert_eq!(s.column(1), [1000.0, 1001.0, 1002.0, 1003.0, 1004.0]);
+    }
 }

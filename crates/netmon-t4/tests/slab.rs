@@ -2,47 +2,44 @@
 //! ([`netmon_t4::ReaderBuilder::slab`]); the values are the same as in one
 //! vector per column whatever happens on the way: a size hint too small
 //! (the slab grows) or too large, a later block that brings a new column
-//! (the values move out of the slab), no hint at all (vectors).
+//! (the values move out of the slab), no hint at all (vectors), a long
+//! padding after the rows (vectors).
 
 use netmon_t4::{Reader, T4File};
 
+/// A header block of `names` then `rows` rows on `day`, one a second,
+/// the cells after the time from `cells(row)`.
+fn block(text: &mut String, day: &str, names: &str, rows: usize, cells: impl Fn(usize) -> String) {
+    text.push_str("$$$ START COLUMN HEADERS $$$\r\n");
+    text.push_str(&format!("[MON]Sample Time,{names}\r\n"));
+    text.push_str("$$$ END COLUMN HEADERS $$$\r\n");
+    for r in 0..rows {
+        let (h, m, s) = (r / 3600, r / 60 % 60, r % 60);
+        text.push_str(&format!("{day} {h:02}:{m:02}:{s:02}.00,{}\r\n", cells(r)));
+    }
+}
+
+const META: &str = "NODE_1,Sample Interval: 60\r\n";
+
 /// Two glued blocks; the second has a column the first has not.
 fn glued(rows: usize) -> Vec<u8> {
-    let mut text = String::from("NODE_1,Sample Interval: 60\r\n");
-    text.push_str("$$$ START COLUMN HEADERS $$$\r\n[MON]Sample Time,A,B\r\n");
-    text.push_str("$$$ END COLUMN HEADERS $$$\r\n");
-    for r in 0..rows {
-        text.push_str(&format!(
-            "19-NOV-2015 {:02}:{:02}:{:02}.00, {r}.5,{}\r\n",
-            r / 3600,
-            r / 60 % 60,
-            r % 60,
-            r * 2
-        ));
-    }
-    text.push_str("$$$ START COLUMN HEADERS $$$\r\n[MON]Sample Time,B,C\r\n");
-    text.push_str("$$$ END COLUMN HEADERS $$$\r\n");
-    for r in 0..rows {
-        text.push_str(&format!(
-            "20-NOV-2015 {:02}:{:02}:00.00,{},7\r\n",
-            r / 60,
-            r % 60,
-            r * 3
-        ));
-    }
+    let mut text = String::from(META);
+    block(&mut text, "19-NOV-2015", "A,B", rows, |r| {
+        format!(" {r}.5,{}", r * 2)
+    });
+    block(&mut text, "20-NOV-2015", "B,C", rows, |r| {
+        format!("{},7", r * 3)
+    });
     text.into_bytes()
 }
 
-/// One block of `rows` rows of three columns.
+/// One block of `rows` rows of two columns.
 fn plain(rows: usize) -> Vec<u8> {
-    let mut bytes = glued(rows);
-    let second = bytes.windows(3).rposition(|w| w == b"$$$").unwrap();
-    let second = bytes[..second]
-        .windows(3)
-        .rposition(|w| w == b"$$$")
-        .unwrap();
-    bytes.truncate(second);
-    bytes
+    let mut text = String::from(META);
+    block(&mut text, "19-NOV-2015", "A,B", rows, |r| {
+        format!(" {r}.5,{}", r * 2)
+    });
+    text.into_bytes()
 }
 
 fn values(t: &T4File) -> Vec<(String, Vec<u64>)> {
@@ -105,4 +102,41 @@ fn a_file_without_rows_has_empty_columns() {
     let t = Reader::new().read_bytes("empty.csv", &bytes).unwrap();
     assert_eq!((t.frame.len(), t.frame.width()), (0, 2));
     assert_eq!(t.frame.column("B"), Some(&[][..]));
+}
+
+#[test]
+fn a_long_tail_after_the_rows_keeps_vectors() {
+    // The size of a file that ends in 100 KiB of NUL padding overstates
+    // its rows: one slab sized from it would be mostly room to spare.
+    let mut padded = plain(50);
+    padded.extend_from_slice(b"Column Average, 99999\r\n");
+    let short = padded.clone();
+    padded.extend(std::iter::repeat_n(0u8, 100 << 10));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("padded.csv");
+    std::fs::write(&path, &padded).unwrap();
+    let exact = vectors().read_bytes("short.csv", &short).unwrap();
+    for t in [
+        Reader::new().read_bytes("padded.csv", &padded).unwrap(),
+        Reader::builder()
+            .threads(1)
+            .build()
+            .read_path(&path)
+            .unwrap(),
+    ] {
+        assert_eq!(values(&t), values(&exact));
+        assert_eq!(t.frame.len(), 50);
+        assert_eq!(t.frame.slab_columns(), 0);
+    }
+    // A little padding: the slab.
+    let mut little = short.clone();
+    little.extend(std::iter::repeat_n(0u8, 4096));
+    std::fs::write(&path, &little).unwrap();
+    let t = Reader::builder()
+        .threads(1)
+        .build()
+        .read_path(&path)
+        .unwrap();
+    assert_eq!(values(&t), values(&exact));
+    assert_eq!(t.frame.slab_columns(), 2);
 }

@@ -338,7 +338,8 @@ impl Frame {
         self.columns.get(i).map(Column::as_slice)
     }
 
-    /// A column by exact name, to change its values in place.
+    /// A column by exact name, to change its values in place (a column
+    /// that shares a [`Slab`] is first copied out of it).
     pub fn column_mut(&mut self, name: &str) -> Option<&mut [f64]> {
         let i = self.position(name)?;
         self.columns.get_mut(i).map(|c| c.make_mut().as_mut_slice())
