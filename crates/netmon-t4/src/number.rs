@@ -157,6 +157,100 @@ pub(crate) fn scan_cell(line: &[u8], pos: usize) -> (Cell, usize) {
     (parse_cell(line.get(pos..end).unwrap_or_default()), end)
 }
 
+/// The layout of a column's last plain cell (blanks, digits, at most one
+/// point, within 7 bytes and followed by a comma), kept so that the next
+/// cell of the column, which has the same layout 95 times in 100 in T4
+/// files, is checked and read with a handful of operations on one 8-byte
+/// word instead of a branch per byte. [`Shape::read`] gives exactly what
+/// [`scan_cell`] gives, or `None`.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct Shape {
+    /// Bytes that must be these exactly: the blanks, the point, the comma.
+    fixed_mask: u64,
+    fixed: u64,
+    /// The high bit of each byte that must be a digit.
+    digits: u64,
+    /// The bytes below the point (all when there is none).
+    below_point: u64,
+    /// The digit bytes once the point is taken out (blanks left out).
+    values: u64,
+    /// Left shift that puts the last digit in the top byte.
+    shift: u32,
+    /// The cell's bytes; 0 for no layout (nothing matches).
+    len: u32,
+    /// 10 to the number of digits after the point.
+    divisor: f64,
+    integer: bool,
+}
+
+/// The low `n` bytes of a word (`n` ≤ 8).
+fn low_bytes(n: usize) -> u64 {
+    u64::MAX.checked_shr(64 - 8 * n as u32).unwrap_or(0)
+}
+
+impl Shape {
+    /// The layout of `cell` (without its comma), or no layout.
+    pub(crate) fn of(cell: &[u8]) -> Shape {
+        let len = cell.len();
+        let blanks = cell.iter().take_while(|b| **b == b' ').count();
+        let point = cell.iter().position(|b| *b == b'.');
+        let plain = cell[blanks..]
+            .iter()
+            .all(|b| b.is_ascii_digit() || *b == b'.')
+            && cell.iter().filter(|b| **b == b'.').count() <= 1
+            && cell[blanks..].iter().any(u8::is_ascii_digit);
+        if len > 7 || !plain {
+            return Shape::default();
+        }
+        let byte = |i: usize, v: u8| u64::from(v) << (8 * i);
+        let mut s = Shape {
+            len: len as u32,
+            integer: point.is_none(),
+            ..Shape::default()
+        };
+        for (i, b) in cell.iter().enumerate() {
+            if b.is_ascii_digit() {
+                s.digits |= byte(i, 0x80);
+            } else {
+                s.fixed_mask |= byte(i, 0xff);
+                s.fixed |= byte(i, *b);
+            }
+        }
+        s.fixed_mask |= byte(len, 0xff);
+        s.fixed |= byte(len, b',');
+        let n = len - usize::from(point.is_some());
+        s.below_point = point.map_or(u64::MAX, low_bytes);
+        s.values = low_bytes(n) & !low_bytes(blanks);
+        s.shift = 8 * (8 - n as u32);
+        s.divisor = POW10[point.map_or(0, |p| len - 1 - p)];
+        s
+    }
+
+    /// The cell at `pos` of `line` if it has this layout: its value,
+    /// whether it is an integer, and where its comma is.
+    #[inline(always)]
+    pub(crate) fn read(&self, line: &[u8], pos: usize) -> Option<(f64, bool, usize)> {
+        let word: [u8; 8] = line.get(pos..pos + 8)?.try_into().ok()?;
+        let x = u64::from_le_bytes(word);
+        let d = x ^ 0x3030_3030_3030_3030;
+        let not_digits = (((d & 0x7f7f_7f7f_7f7f_7f7f) + 0x7676_7676_7676_7676) | d) & self.digits;
+        if self.len == 0 || x & self.fixed_mask != self.fixed || not_digits != 0 {
+            return None;
+        }
+        // The point's byte taken out, the digits to the top bytes, then
+        // pairs, fours and eights of digits added up.
+        let y = (d & self.below_point) | ((d >> 8) & !self.below_point);
+        let z = (y & self.values) << self.shift;
+        let z = (z.wrapping_mul(10).wrapping_add(z >> 8)) & 0x00FF_00FF_00FF_00FF;
+        let z = (z.wrapping_mul(100).wrapping_add(z >> 16)) & 0x0000_FFFF_0000_FFFF;
+        let v = (z.wrapping_mul(10_000).wrapping_add(z >> 32)) & 0xFFFF_FFFF;
+        // v < 10^7: exact as a double (the bits of 2^52 + v, less 2^52),
+        // and divided by an exact power of ten, correctly rounded.
+        let m = f64::from_bits(0x4330_0000_0000_0000 | v) - 4_503_599_627_370_496.0;
+        Some((m / self.divisor, self.integer, pos + self.len as usize))
+    }
+}
+
 /// Appends Python's `repr(float)`: the shortest text that reads back as
 /// the same double, `1.0` for integral values, scientific notation below
 /// 1e-4 and from 1e16 (`1e-05`, `1.5e+16`), `nan`, `inf`, `-inf`.
@@ -229,6 +323,103 @@ mod tests {
         match cell {
             Cell::Number { value, integer } => (value, integer),
             other => panic!("{s:?}: {other:?}"),
+        }
+    }
+
+    /// Cells of up to 9 bytes from a small alphabet, deterministic.
+    fn random_cells(n: usize) -> Vec<Vec<u8>> {
+        // Also the neighbours of the digits (`/`, `:`) and of the blank.
+        let alphabet = b"0123456789. -+e,\t/:!";
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        (0..n)
+            .map(|_| {
+                let len = (next() % 10) as usize;
+                (0..len)
+                    .map(|_| {
+                        // Digits most of the time, as in T4 rows.
+                        let r = next();
+                        if r % 3 != 0 {
+                            b'0' + (r >> 8) as u8 % 10
+                        } else {
+                            alphabet[(r >> 16) as usize % alphabet.len()]
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_layout_reads_exactly_what_the_byte_loop_reads() {
+        let cells = random_cells(200_000);
+        let mut shapes = 0;
+        let mut hits = 0;
+        for pair in cells.windows(2) {
+            // The layout of one cell, tried on the next (as a column's
+            // last cell is on the next row's).
+            let shape = Shape::of(&pair[0]);
+            shapes += usize::from(shape != Shape::default());
+            for tail in [&b",1,2,3,4,5,6,7,8"[..], b","] {
+                let mut line = pair[1].clone();
+                line.extend_from_slice(tail);
+                if let Some((value, integer, end)) = shape.read(&line, 0) {
+                    hits += 1;
+                    let (cell, want_end) = scan_cell(&line, 0);
+                    assert_eq!(end, want_end, "{:?}", String::from_utf8_lossy(&line));
+                    match cell {
+                        Cell::Number {
+                            value: v,
+                            integer: i,
+                        } => {
+                            assert_eq!(
+                                v.to_bits(),
+                                value.to_bits(),
+                                "{:?}",
+                                String::from_utf8_lossy(&line)
+                            );
+                            assert_eq!(i, integer);
+                        }
+                        other => panic!("{:?}: {other:?}", String::from_utf8_lossy(&line)),
+                    }
+                }
+            }
+            // A cell always matches its own layout, read from anywhere.
+            if shape != Shape::default() {
+                let mut line = b"12,".to_vec();
+                line.extend_from_slice(&pair[0]);
+                line.extend_from_slice(b",,,,,,,,");
+                let (value, integer, end) = shape.read(&line, 3).expect("own layout");
+                assert_eq!(end, 3 + pair[0].len());
+                assert_eq!(scan_cell(&line, 3).0, Cell::Number { value, integer });
+            }
+        }
+        assert!(
+            shapes > 10_000 && hits > 1_000,
+            "{shapes} layouts, {hits} hits"
+        );
+        // Every layout kind, by hand.
+        for (cell, value, integer) in [
+            ("0.00", 0.0, false),
+            ("  97", 97.0, true),
+            ("1207.75", 1207.75, false),
+            (" .5", 0.5, false),
+            ("5.", 5.0, false),
+            ("9999999", 9999999.0, true),
+        ] {
+            let line = format!("{cell},1234567");
+            let got = Shape::of(cell.as_bytes()).read(line.as_bytes(), 0);
+            assert_eq!(got, Some((value, integer, cell.len())), "{cell:?}");
+        }
+        for cell in [
+            "", " ", ".", "1 2", "12 ", "-1", "+1", "1e5", "12345678", "1.2.3", "\t1",
+        ] {
+            assert_eq!(Shape::of(cell.as_bytes()), Shape::default(), "{cell:?}");
         }
     }
 

@@ -20,7 +20,7 @@ use memchr::memchr;
 use netmon_core::{Frame, Slab, Tags, Timestamp};
 
 use crate::error::{Error, Issue, IssueKind, Result};
-use crate::number::{Cell, scan_cell, trim};
+use crate::number::{Cell, Shape, scan_cell, trim};
 use crate::stamp::StampParser;
 
 /// The line that opens a Format-2 header block.
@@ -732,6 +732,8 @@ struct Parser {
     store: Option<Store>,
     /// A part in store mode met a column its header did not have.
     declined: bool,
+    /// Each output column's last cell layout ([`Shape`]).
+    shapes: Vec<Shape>,
     /// A part of a split file whose driver takes each block of staged
     /// rows itself (into its share of the final columns, see [`split`]):
     /// the columns stay empty.
@@ -882,6 +884,7 @@ impl Parser {
             drained_outside: false,
             slab_wanted: false,
             slab: None,
+            shapes: Vec::new(),
         }
     }
 
@@ -1095,6 +1098,7 @@ impl Parser {
         let absent = (0..self.columns.len()).filter(|c| !mine[*c]).collect();
         self.staged
             .resize(self.columns.len() * BLOCK_ROWS, f64::NAN);
+        self.shapes.resize(self.columns.len(), Shape::default());
         self.block = Some(Block {
             tcol,
             targets,
@@ -1253,26 +1257,36 @@ impl Parser {
             match block.targets.get(j) {
                 Some(Target::Column(c)) => {
                     let c = *c;
-                    let (cell, cell_end) = scan_cell(line, start);
-                    end = cell_end;
-                    let value = match cell {
-                        Cell::Number { value, integer } => {
-                            if !integer {
-                                self.all_int[c] = false;
+                    // The column's last layout first; else the byte loop,
+                    // which also gives the layout for the next row.
+                    let hit = self.shapes.get(c).and_then(|s| s.read(line, start));
+                    let (value, integer, cell_end) = match hit {
+                        Some(hit) => hit,
+                        None => {
+                            let (cell, cell_end) = scan_cell(line, start);
+                            let plain =
+                                matches!(cell, Cell::Number { .. }) && cell_end < line.len();
+                            if let Some(shape) = self.shapes.get_mut(c) {
+                                *shape = match line.get(start..cell_end) {
+                                    Some(text) if plain => Shape::of(text),
+                                    _ => Shape::default(),
+                                };
                             }
-                            value
-                        }
-                        Cell::Missing => {
-                            self.all_int[c] = false;
-                            f64::NAN
-                        }
-                        Cell::Invalid => {
-                            self.all_int[c] = false;
-                            let field = line.get(start..end).unwrap_or_default();
-                            self.issue(IssueKind::InvalidValue, start, field);
-                            f64::NAN
+                            match cell {
+                                Cell::Number { value, integer } => (value, integer, cell_end),
+                                Cell::Missing => (f64::NAN, false, cell_end),
+                                Cell::Invalid => {
+                                    let field = line.get(start..cell_end).unwrap_or_default();
+                                    self.issue(IssueKind::InvalidValue, start, field);
+                                    (f64::NAN, false, cell_end)
+                                }
+                            }
                         }
                     };
+                    end = cell_end;
+                    if !integer {
+                        self.all_int[c] = false;
+                    }
                     out[c * stride + r] = value;
                     last_cell = Some(c);
                 }
