@@ -770,16 +770,17 @@ impl SlabColumns {
         &self.slab.as_slice()[at..at + self.len]
     }
 
-    /// The same values in a slab of `cap` rows per column (rare: the
-    /// file's size gives the first capacity).
-    fn grow(&mut self, width: usize, cap: usize) {
-        let mut bigger = SlabColumns::new(width, cap);
+    /// The same values in a slab of `cap` (at least `len`) rows per
+    /// column: to grow (rare: the file's size gives the first capacity)
+    /// or to shrink ([`SlabColumns::compact`]).
+    fn resize(&mut self, width: usize, cap: usize) {
+        let mut other = SlabColumns::new(width, cap);
         for c in 0..width {
             let at = c * cap;
-            bigger.slab.as_mut_slice()[at..at + self.len].copy_from_slice(self.column(c));
+            other.slab.as_mut_slice()[at..at + self.len].copy_from_slice(self.column(c));
         }
-        bigger.len = self.len;
-        *self = bigger;
+        other.len = self.len;
+        *self = other;
     }
 
     /// The values in a slab of their own size when this one has much more
@@ -787,17 +788,11 @@ impl SlabColumns {
     /// `Column Average`). Each column's unused room may hold huge pages
     /// that its first rows touched; a small file with a long tail would
     /// otherwise keep memory on the order of its size, not its frame's.
-    fn compact(self, width: usize) -> Self {
-        if self.cap <= self.len + self.len / 8 + 64 {
-            return self;
+    fn compact(mut self, width: usize) -> Self {
+        if self.cap > self.len + self.len / 8 + 64 {
+            self.resize(width, self.len);
         }
-        let mut exact = SlabColumns::new(width, self.len);
-        for c in 0..width {
-            let at = c * self.len;
-            exact.slab.as_mut_slice()[at..at + self.len].copy_from_slice(self.column(c));
-        }
-        exact.len = self.len;
-        exact
+        self
     }
 }
 
@@ -1175,7 +1170,7 @@ impl Parser {
             }
             None if self.slab.is_some() => {
                 if let Some(slab) = &mut self.slab {
-                    slab.grow(width, cap);
+                    slab.resize(width, cap);
                 }
             }
             None => {
@@ -1465,9 +1460,9 @@ mod tests {
     }
 
     #[test]
-    fn a_slab_grows_with_its_values() {
+    fn a_slab_is_resized_with_its_values() {
         let mut s = filled(2, 5, 5);
-        s.grow(2, 9);
+        s.resize(2, 9);
         assert_eq!((s.cap, s.len), (9, 5));
         assert_eq!(s.column(1), [1000.0, 1001.0, 1002.0, 1003.0, 1004.0]);
     }
