@@ -205,7 +205,7 @@ impl Default for Shape {
 impl Shape {
     /// No layout: a fixed byte outside its mask, so that no word matches
     /// (and [`Shape::read`] needs no separate test for it).
-    const NONE: Shape = Shape {
+    pub(crate) const NONE: Shape = Shape {
         fixed_mask: 0,
         fixed: 1,
         digits: 0,
@@ -219,11 +219,20 @@ impl Shape {
 
     /// The layout of the cell at `pos` of `line`, if it is a plain cell
     /// of up to 7 bytes followed by a comma: blanks, then digits with at
-    /// most one point (and at least one digit), then blanks. Found with a
-    /// few operations on one 8-byte word, as the reader meets a cell that
-    /// does not have its column's last layout.
-    #[inline]
+    /// most one point (and at least one digit), then blanks.
+    #[cfg(test)]
     pub(crate) fn learn(line: &[u8], pos: usize) -> Option<Shape> {
+        let mut shape = Shape::NONE;
+        shape.relearn(line, pos).map(|_| shape)
+    }
+
+    /// Takes the layout of the cell at `pos` of `line` (see
+    /// [`Shape::learn`]) and reads the cell with it, as the reader does
+    /// with a cell that does not have its column's last layout. Found with
+    /// a few operations on one 8-byte word; `None`, and the layout left
+    /// as it was, for a cell that is not plain.
+    #[inline]
+    pub(crate) fn relearn(&mut self, line: &[u8], pos: usize) -> Option<(f64, usize)> {
         let x = u64::from_le_bytes(*line.get(pos..)?.first_chunk::<8>()?);
         let commas = bytes_equal(x, b',');
         if commas == 0 {
@@ -254,7 +263,7 @@ impl Shape {
         } else {
             (last - point.trailing_zeros()) / 8
         };
-        Some(Shape {
+        *self = Shape {
             fixed_mask,
             fixed: x & fixed_mask,
             digits,
@@ -264,7 +273,8 @@ impl Shape {
             len: comma.trailing_zeros() / 8,
             divisor: POW10[(decimals & 7) as usize],
             integer: point == 0,
-        })
+        };
+        Some((self.value(d), pos + self.len as usize))
     }
 
     /// The layout of `cell` (without its comma), or no layout.
@@ -301,8 +311,14 @@ impl Shape {
         if x & self.fixed_mask != self.fixed || not_digits != 0 {
             return None;
         }
-        // The point's byte taken out, the digits to the top bytes, then
-        // pairs, fours and eights of digits added up.
+        Some((self.value(d), pos + self.len as usize))
+    }
+
+    /// The value of a cell of this layout, from its word less `0` in
+    /// every byte: the point's byte taken out, the digits to the top
+    /// bytes, then pairs, fours and eights of digits added up.
+    #[inline(always)]
+    fn value(&self, d: u64) -> f64 {
         let y = (d & self.below_point) | ((d >> 8) & !self.below_point);
         let z = (y & self.values) << self.shift;
         let z = (z.wrapping_mul(10).wrapping_add(z >> 8)) & 0x00FF_00FF_00FF_00FF;
@@ -311,7 +327,7 @@ impl Shape {
         // v < 10^7: exact as a double (the bits of 2^52 + v, less 2^52),
         // and divided by an exact power of ten, correctly rounded.
         let m = f64::from_bits(0x4330_0000_0000_0000 | v) - 4_503_599_627_370_496.0;
-        Some((m / self.divisor, pos + self.len as usize))
+        m / self.divisor
     }
 }
 
@@ -446,6 +462,9 @@ mod tests {
                     learnt += 1;
                     assert!(plain(own) && own.len() <= 7, "{own:?}");
                     let (value, integer, end) = shape.read(&line, 2).expect("own layout");
+                    // Learning reads the cell as its layout does.
+                    let mut again = Shape::NONE;
+                    assert_eq!(again.relearn(&line, 2), Some((value, end)), "{own:?}");
                     let (want, want_end) = scan_cell(&line, 2);
                     assert_eq!(end, want_end, "{own:?}");
                     assert_eq!(want, Cell::Number { value, integer }, "{own:?}");

@@ -1317,8 +1317,13 @@ impl Parser {
                     if let Some(shape) = self.shapes.get_mut(c) {
                         hit = shape.read(line, start);
                         if hit.is_none() {
-                            *shape = Shape::learn(line, start).unwrap_or_default();
-                            hit = shape.read(line, start);
+                            hit = match shape.relearn(line, start) {
+                                Some((value, end)) => Some((value, shape.integer(), end)),
+                                None => {
+                                    *shape = Shape::NONE;
+                                    None
+                                }
+                            };
                         }
                     }
                     let (value, integer, cell_end) = match hit {
@@ -1515,10 +1520,9 @@ fn relearn(
     line: &[u8],
     start: usize,
 ) -> Option<(f64, usize)> {
-    let learnt = Shape::learn(line, start)?;
-    *shape = learnt;
-    *all_int &= learnt.integer();
-    learnt.read_value(line, start)
+    let hit = shape.relearn(line, start)?;
+    *all_int &= shape.integer();
+    Some(hit)
 }
 
 /// Byte range of field `n` of a line (the whole line's end if it has fewer).
