@@ -172,7 +172,7 @@ fn bytes_equal(x: u64, b: u8) -> u64 {
 /// that the next cell of the column, which has the same layout 95.6 times
 /// in 100 in T4 files, is checked and read with a handful of operations on
 /// one 8-byte word instead of a branch per byte. A cell without it has its
-/// own layout learnt the same way ([`Shape::learn`]; 99 cells in 100 are
+/// own layout learnt the same way ([`Shape::relearn`]; 99 cells in 100 are
 /// plain). [`Shape::read`] gives exactly what [`scan_cell`] gives, or
 /// `None`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -217,20 +217,20 @@ impl Shape {
         integer: false,
     };
 
-    /// The layout of the cell at `pos` of `line`, if it is a plain cell
-    /// of up to 7 bytes followed by a comma: blanks, then digits with at
-    /// most one point (and at least one digit), then blanks.
+    /// The layout of the cell at `pos` of `line`, if it is plain (see
+    /// [`Shape::relearn`]).
     #[cfg(test)]
     pub(crate) fn learn(line: &[u8], pos: usize) -> Option<Shape> {
         let mut shape = Shape::NONE;
         shape.relearn(line, pos).map(|_| shape)
     }
 
-    /// Takes the layout of the cell at `pos` of `line` (see
-    /// [`Shape::learn`]) and reads the cell with it, as the reader does
-    /// with a cell that does not have its column's last layout. Found with
-    /// a few operations on one 8-byte word; `None`, and the layout left
-    /// as it was, for a cell that is not plain.
+    /// Takes the layout of the cell at `pos` of `line` and reads the cell
+    /// with it, as the reader does with a cell that does not have its
+    /// column's last layout. The cell must be plain: up to 7 bytes then a
+    /// comma, blanks, then digits with at most one point (and at least one
+    /// digit), then blanks. Found with a few operations on one 8-byte word;
+    /// `None`, and the layout left as it was, for any other cell.
     #[inline]
     pub(crate) fn relearn(&mut self, line: &[u8], pos: usize) -> Option<(f64, usize)> {
         let x = u64::from_le_bytes(*line.get(pos..)?.first_chunk::<8>()?);
