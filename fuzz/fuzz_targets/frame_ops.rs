@@ -1,6 +1,7 @@
 //! Frame operations driven by bytes, on frames that own their columns or
-//! share one slab: building, merging, resampling and selecting never panic, and merges keep their invariants (sorted index,
-//! no more valid cells out than in).
+//! share one slab: building, merging, resampling and selecting never
+//! panic, and merges keep their invariants (sorted index, no more valid
+//! cells out than in).
 #![no_main]
 
 use std::time::Duration;

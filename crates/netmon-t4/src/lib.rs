@@ -17,9 +17,9 @@
 //! produces plus a 1 MiB buffer. A file whose size is known goes into one
 //! [`netmon_core::Slab`] that the frame's columns share
 //! ([`ReaderBuilder::slab`]), and a large file is cut into parts parsed on
-//! as many threads ([`ReaderBuilder::threads`]). Bad rows are skipped and reported with
-//! their line and column ([`Issue`]), never failing the file; only a file
-//! with no usable header is an [`Error`].
+//! as many threads ([`ReaderBuilder::threads`]). Bad rows are skipped and
+//! reported with their line and column ([`Issue`]), never failing the
+//! file; only a file with no usable header is an [`Error`].
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub, missing_debug_implementations)]

@@ -392,6 +392,18 @@ pub fn push_py_float(out: &mut String, v: f64) {
     }
 }
 
+/// A deterministic xorshift64 stream from `seed` (not zero), for the
+/// generated cells and rows of the tests.
+#[cfg(test)]
+pub(crate) fn xorshift(mut seed: u64) -> impl FnMut() -> u64 {
+    move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -410,13 +422,7 @@ mod tests {
     fn random_cells(n: usize) -> Vec<Vec<u8>> {
         // Also the neighbours of the digits (`/`, `:`) and of the blank.
         let alphabet = b"0123456789. -+e,\t/:!";
-        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = xorshift(0x9E37_79B9_7F4A_7C15);
         (0..n)
             .map(|_| {
                 let len = (next() % 10) as usize;
@@ -424,7 +430,7 @@ mod tests {
                     .map(|_| {
                         // Digits most of the time, as in T4 rows.
                         let r = next();
-                        if r % 3 != 0 {
+                        if !r.is_multiple_of(3) {
                             b'0' + (r >> 8) as u8 % 10
                         } else {
                             alphabet[(r >> 16) as usize % alphabet.len()]

@@ -1590,13 +1590,7 @@ mod tests {
             "1234567",
         ];
         let width = 40;
-        let mut seed = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::number::xorshift(0x2545_F491_4F6C_DD1D);
         let names: Vec<String> = (0..width).map(|c| format!("C{c}")).collect();
         let mut text = format!(
             "NODE,Sample Interval: 60\n$$$ START COLUMN HEADERS $$$\n[MON]Sample Time,{}\n$$$ END COLUMN HEADERS $$$\n",
@@ -1621,7 +1615,7 @@ mod tests {
                     None
                 } else if c == 0 && r == 300 {
                     Some("2.5".to_string())
-                } else if next() % 8 == 0 && !clean {
+                } else if next().is_multiple_of(8) && !clean {
                     Some(ODD[(next() % ODD.len() as u64) as usize].to_string())
                 } else {
                     // The column's usual layout: its width, blanks and
@@ -1664,7 +1658,7 @@ mod tests {
                     }
                 }
             }
-            if next() % 25 == 0 && fields == width {
+            if next().is_multiple_of(25) && fields == width {
                 text.push(',');
             }
             text.push('\n');
